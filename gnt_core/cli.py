@@ -1,0 +1,204 @@
+"""The `gnt` command: demo, train, evaluate, score.
+
+Input problems print one paragraph on stderr and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .candidates import UNIVERSES
+from .demo import write_demo
+from .export import export_bytes, format_from_path
+from .io import GntInputError, load_beeline_folder, load_dataset
+from .pipeline import METHODS, RunSettings, evaluate_run, rescore_run, run_pipeline
+from .runs import set_state, write_bytes
+from .splits import PROTOCOLS
+from .train import TrainConfig
+
+EXIT_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (GntInputError, RunDirError) as err:
+        print("\n".join(textwrap.wrap(f"gnt: {err}", width=100)), file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("gnt: interrupted", file=sys.stderr)
+        return 130
+
+
+class RunDirError(Exception):
+    """A run directory that cannot be used (exists already, or is not a run)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gnt", description="GeneNet Transformer: predict "
+                                     "missing regulatory edges, with honest evaluation.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="write the synthetic demo dataset")
+    demo.add_argument("out_dir", type=Path)
+    demo.set_defaults(handler=_demo)
+
+    defaults = TrainConfig()
+    train = commands.add_parser("train", help="train GNT, the ablation and the baselines; "
+                                "evaluate and rank candidates")
+    source = train.add_argument_group("data (a BEELINE folder, or files)")
+    source.add_argument("--data", type=Path, help="BEELINE/GENELink folder")
+    source.add_argument("--expression", type=Path, help="expression CSV/TSV(.gz) or .h5ad")
+    source.add_argument("--network", type=Path, help="edge list: regulator, target[, weight]")
+    source.add_argument("--tfs", type=Path, help="optional TF list")
+    source.add_argument("--orientation", default="auto",
+                        choices=["auto", "genes_x_cells", "cells_x_genes"])
+    source.add_argument("--ignore-case", action="store_true",
+                        help="match network genes to expression genes ignoring case")
+    train.add_argument("--protocol", default="random", choices=PROTOCOLS)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--epochs", type=int, default=defaults.epochs)
+    train.add_argument("--dim", type=int, default=defaults.dim)
+    train.add_argument("--alpha", type=float, default=defaults.alpha)
+    train.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    train.add_argument("--lr", type=float, default=defaults.learning_rate)
+    train.add_argument("--softmax", default=defaults.softmax, choices=["auto", "full", "sampled"])
+    train.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    train.add_argument("--universe", default="regulators", choices=UNIVERSES,
+                       help="candidate pairs to rank")
+    train.add_argument("--no-ablation", action="store_true", help="skip the GNE-MLP ablation")
+    train.add_argument("--out", type=Path, required=True, help="run directory to create")
+    train.set_defaults(handler=_train)
+
+    evaluate = commands.add_parser("evaluate", help="re-score a saved run's test pairs and "
+                                   "print every method's metrics")
+    evaluate.add_argument("run_dir", type=Path)
+    evaluate.set_defaults(handler=_evaluate)
+
+    score = commands.add_parser("score", help="rank candidate pairs with a saved run")
+    score.add_argument("run_dir", type=Path)
+    score.add_argument("--top", type=int, help="keep the K best pairs")
+    score.add_argument("--universe", choices=UNIVERSES)
+    score.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    score.add_argument("--out", type=Path, required=True,
+                       help="file to write: .csv (BEELINE), .tsv (SCENIC), .graphml or .sif")
+    score.set_defaults(handler=_score)
+    return parser
+
+
+def _demo(args) -> int:
+    paths = write_demo(args.out_dir)
+    print(f"wrote the demo dataset: {', '.join(str(p) for p in paths.values())}")
+    return 0
+
+
+def _load(args):
+    if args.data is not None:
+        if args.expression or args.network:
+            raise GntInputError("give either --data DIR or --expression and --network, not both")
+        return load_beeline_folder(args.data, orientation=args.orientation,
+                                   ignore_case=args.ignore_case)
+    if args.expression is None or args.network is None:
+        raise GntInputError("give --data DIR (a BEELINE folder), or both --expression FILE and "
+                            "--network FILE")
+    return load_dataset(args.expression, args.network, tfs=args.tfs,
+                        orientation=args.orientation, ignore_case=args.ignore_case)
+
+
+def _train(args) -> int:
+    if args.out.exists() and any(args.out.iterdir()):
+        raise RunDirError(f"{args.out} exists and is not empty; choose a new run directory")
+    dataset = _load(args)
+    for line in dataset.report.lines():
+        print(f"  {line}")
+    config = TrainConfig(dim=args.dim, alpha=args.alpha, epochs=args.epochs,
+                         batch_size=args.batch_size, learning_rate=args.lr,
+                         softmax=args.softmax, device=args.device, seed=args.seed)
+    settings = RunSettings(protocol=args.protocol, seed=args.seed, train=config,
+                           ablation=not args.no_ablation, universe=args.universe)
+    args.out.mkdir(parents=True, exist_ok=True)
+    set_state(args.out, "running")
+    with _ProgressBars() as bars:
+        metrics = run_pipeline(dataset, settings, args.out, progress=bars.update)
+    print(_metrics_table(metrics))
+    print(f"run saved in {args.out}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    _check_run(args.run_dir)
+    print(_metrics_table(evaluate_run(args.run_dir)))
+    return 0
+
+
+def _score(args) -> int:
+    _check_run(args.run_dir)
+    fmt = format_from_path(str(args.out))
+    with tqdm(desc="scoring pairs", unit="pair", unit_scale=True, leave=False) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        table = rescore_run(args.run_dir, universe=args.universe, device=args.device,
+                            progress=progress)
+    if args.top:
+        table = table.head(args.top)
+    write_bytes(args.out, export_bytes(table, fmt))
+    print(f"wrote {len(table)} ranked pairs to {args.out}")
+    return 0
+
+
+def _check_run(run_dir: Path) -> None:
+    if not (run_dir / "config.json").is_file() or not (run_dir / "model").is_dir():
+        raise RunDirError(f"{run_dir} is not a complete GNT run directory (made by 'gnt "
+                          "train --out DIR')")
+
+
+def _metrics_table(metrics: dict) -> str:
+    lines = [f"protocol: {metrics['protocol']}   seed: {metrics['seed']}",
+             f"{'method':<10}{'AUROC':>8}{'AUPRC':>8}{'AUPRC/prev':>12}{'EPR':>8}"]
+    for method in METHODS:
+        if method in metrics["test"]:
+            m = metrics["test"][method]
+            lines.append(f"{method:<10}{m['auroc']:>8.3f}{m['auprc']:>8.3f}"
+                         f"{m['auprc_ratio']:>12.2f}{m['epr']:>8.2f}")
+    first = next(iter(metrics["test"].values()))
+    lines.append(f"test pairs: {first['n_pos']} positive, {first['n_neg']} negative "
+                 f"(prevalence {first['prevalence']:.4f})")
+    return "\n".join(lines)
+
+
+class _ProgressBars:
+    """One tqdm bar for the current pipeline stage; a finished stage stays as one line."""
+
+    LABELS = {"split": "splitting pairs", "gnt": "training GNT", "gne_mlp": "training GNE-MLP",
+              "baselines": "baselines", "score": "scoring candidates"}
+
+    def __enter__(self):
+        self.stage, self.bar = None, None
+        return self
+
+    def update(self, stage: str, step: int, total: int, info: dict) -> None:
+        if stage != self.stage:
+            self.__exit__()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=self.LABELS.get(stage, stage), file=sys.stderr)
+        if "loss" in info:
+            self.bar.set_postfix(loss=f"{info['loss']:.3f}", val_auroc=f"{info['val_auroc']:.3f}")
+        self.bar.update(step - self.bar.n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

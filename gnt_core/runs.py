@@ -1,0 +1,227 @@
+"""Run directories on disk: everything a run needs to be shown, re-opened and re-scored.
+
+Layout of one run:
+    status.json          state: running | complete | failed (written last when complete)
+    config.json          every parameter, package versions, input sha256s
+    genes.csv, network.csv, splits/{train,val,test}.csv   (gene_a, gene_b, label)
+    model/weights.pt (state_dict), model/embeddings.npy, model/svm.npz   (no pickle anywhere)
+    metrics.json, curves.json, predictions/test.csv, candidates.csv
+Every file is written to a temporary name in the same folder and renamed into place.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .classify import RBFDecision
+from .predictor import GNTLinkPredictor
+from .splits import SPLIT_NAMES, PairSet, PairSplit
+from .train import TrainConfig
+
+RUN_STATES = ("queued", "running", "complete", "failed", "cancelled")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def gnt_home() -> Path:
+    """The app's data directory: $GNT_HOME, else ~/.gnt."""
+    return Path(os.environ.get("GNT_HOME") or Path.home() / ".gnt")
+
+
+def default_runs_root() -> Path:
+    return gnt_home() / "runs"
+
+
+def safe_name(name: str, max_length: int = 60) -> str:
+    """A file-name-safe slug: letters, digits, '_', '.', '-' only; never '..' or empty."""
+    slug = _SAFE_NAME.sub("-", name).strip(".-")[:max_length].strip(".-")
+    return slug or "run"
+
+
+# ---------------------------------------------------------------- atomic writes
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, obj) -> None:
+    write_bytes(path, json.dumps(obj, indent=2, default=_json_default).encode())
+
+
+def _json_default(value):
+    if isinstance(value, np.integer | np.floating | np.bool_):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def write_table(path: Path, table: pd.DataFrame) -> None:
+    write_bytes(path, table.to_csv(index=False).encode())
+
+
+def write_npz(path: Path, **arrays: np.ndarray) -> None:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_bytes(path, buffer.getvalue())
+
+
+# ---------------------------------------------------------------- run lifecycle
+
+
+def new_run_dir(root: Path | str | None = None, name: str = "run") -> Path:
+    """Create an empty run directory with a unique, safe id; its state starts as 'running'."""
+    root = Path(root) if root is not None else default_runs_root()
+    root.mkdir(parents=True, exist_ok=True)
+    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{safe_name(name)}-{secrets.token_hex(3)}"
+    run_dir = root / run_id
+    run_dir.mkdir()
+    set_state(run_dir, "running")
+    return run_dir
+
+
+def set_state(run_dir: Path, state: str, **extra) -> None:
+    if state not in RUN_STATES:
+        raise ValueError(f"state must be one of {RUN_STATES}, not {state!r}")
+    write_json(Path(run_dir) / "status.json", {"state": state, "updated": time.time()} | extra)
+
+
+def read_state(run_dir: Path) -> dict:
+    try:
+        return read_json(Path(run_dir) / "status.json")
+    except (OSError, ValueError):
+        return {"state": "failed", "error": "status.json is missing or unreadable"}
+
+
+# ---------------------------------------------------------------- model, split, genes
+
+
+def save_predictor(run_dir: Path, predictor: GNTLinkPredictor, prefix: str = "model") -> None:
+    folder = Path(run_dir) / prefix
+    write_bytes(folder / "embeddings.npy", _npy_bytes(predictor.embeddings_))
+    write_npz(folder / "svm.npz", **predictor.decision_.to_arrays())
+    if hasattr(predictor, "training_"):
+        buffer = io.BytesIO()
+        torch.save({k: v.cpu() for k, v in predictor.training_.model.state_dict().items()},
+                   buffer)
+        write_bytes(folder / "weights.pt", buffer.getvalue())
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def load_predictor(run_dir: Path, prefix: str = "model") -> GNTLinkPredictor:
+    folder = Path(run_dir) / prefix
+    config = read_json(Path(run_dir) / "config.json")
+    embeddings = np.load(folder / "embeddings.npy", allow_pickle=False)
+    with np.load(folder / "svm.npz", allow_pickle=False) as arrays:
+        decision = RBFDecision.from_arrays(arrays)
+    return GNTLinkPredictor.from_fitted(embeddings, decision, TrainConfig(**config["train"]),
+                                        features=config["features"])
+
+
+def load_weights(run_dir: Path, prefix: str = "model") -> dict[str, torch.Tensor]:
+    """The encoder's state_dict, loaded without unpickling arbitrary objects."""
+    return torch.load(Path(run_dir) / prefix / "weights.pt", weights_only=True,
+                      map_location="cpu")
+
+
+def save_split(run_dir: Path, split: PairSplit, genes: list[str]) -> None:
+    names = np.asarray(genes, dtype=object)
+    for name, pair_set in split.sets().items():
+        write_table(Path(run_dir) / "splits" / f"{name}.csv",
+                    pd.DataFrame({"gene_a": names[pair_set.pairs[:, 0]],
+                                  "gene_b": names[pair_set.pairs[:, 1]],
+                                  "label": pair_set.labels}))
+
+
+def load_split(run_dir: Path, genes: list[str], known_pairs: np.ndarray, protocol: str,
+               seed: int) -> PairSplit:
+    index = {g: i for i, g in enumerate(genes)}
+    sets = {}
+    for name in SPLIT_NAMES:
+        table = pd.read_csv(Path(run_dir) / "splits" / f"{name}.csv", dtype={"gene_a": str,
+                                                                              "gene_b": str},
+                            keep_default_na=False)
+        pairs = np.stack([table["gene_a"].map(index).to_numpy(),
+                          table["gene_b"].map(index).to_numpy()], axis=1).astype(np.int64)
+        sets[name] = PairSet(pairs, table["label"].to_numpy(dtype=np.int8))
+    return PairSplit(protocol, seed, len(genes), sets["train"], sets["val"], sets["test"],
+                     known_pairs)
+
+
+@dataclass
+class RunSummary:
+    path: Path
+    run_id: str
+    state: str
+    created: float
+    dataset: str
+    protocol: str
+    metrics: dict
+
+    @property
+    def complete(self) -> bool:
+        return self.state == "complete"
+
+
+def list_runs(root: Path | str | None = None) -> list[RunSummary]:
+    """Every run under root, newest first; unreadable parts show as a failed state."""
+    root = Path(root) if root is not None else default_runs_root()
+    if not root.is_dir():
+        return []
+    runs = []
+    for run_dir in root.iterdir():
+        if not run_dir.is_dir() or run_dir.name.startswith("."):
+            continue
+        runs.append(summarise_run(run_dir))
+    return sorted(runs, key=lambda r: r.created, reverse=True)
+
+
+def summarise_run(run_dir: Path) -> RunSummary:
+    state = read_state(run_dir).get("state", "failed")
+    config = _read_optional(run_dir / "config.json")
+    metrics = _read_optional(run_dir / "metrics.json") if state == "complete" else {}
+    return RunSummary(run_dir, run_dir.name, state,
+                      config.get("created", run_dir.stat().st_mtime),
+                      config.get("dataset", {}).get("name", "?"),
+                      config.get("protocol", "?"), metrics)
+
+
+def _read_optional(path: Path) -> dict:
+    try:
+        return read_json(path)
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,198 @@
+"""Gene-pair splits: unordered-pair dedupe, 8:1:1 positives, and the negative protocols.
+
+The unit of evaluation is the unordered gene pair. Pairs are kept as (regulator, other gene)
+rows so that tf-matched negatives and the candidate universe know which side regulates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+PROTOCOLS = ("random", "tf-matched", "candidates")
+SPLIT_NAMES = ("train", "val", "test")
+FRACTIONS = (0.8, 0.1, 0.1)
+
+
+@dataclass
+class PairSet:
+    """Gene pairs (n, 2) as (regulator-side gene, other gene) indices with 0/1 labels."""
+
+    pairs: np.ndarray
+    labels: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def positives(self) -> np.ndarray:
+        return self.pairs[self.labels == 1]
+
+    @property
+    def prevalence(self) -> float:
+        return float(self.labels.mean()) if len(self.labels) else 0.0
+
+
+@dataclass
+class PairSplit:
+    protocol: str
+    seed: int
+    n_genes: int
+    train: PairSet
+    val: PairSet
+    test: PairSet
+    known_pairs: np.ndarray  # every unique positive pair of the network, (P, 2)
+
+    def sets(self) -> dict[str, PairSet]:
+        return {"train": self.train, "val": self.val, "test": self.test}
+
+    def summary(self) -> dict:
+        return {"protocol": self.protocol, "seed": self.seed} | {
+            name: {"pairs": len(s), "positives": int(s.labels.sum()),
+                   "prevalence": round(s.prevalence, 6)} for name, s in self.sets().items()}
+
+
+def pair_keys(pairs: np.ndarray, n_genes: int) -> np.ndarray:
+    """One int64 per unordered pair: min * n + max."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    return np.minimum(pairs[:, 0], pairs[:, 1]) * n_genes + np.maximum(pairs[:, 0], pairs[:, 1])
+
+
+def unique_pairs(edges: np.ndarray, n_genes: int) -> np.ndarray:
+    """Collapse directed edges to unordered pairs, keeping the first listed direction."""
+    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    _, first = np.unique(pair_keys(edges, n_genes), return_index=True)
+    return edges[np.sort(first)]
+
+
+def regulator_gene_pairs(n_genes: int, regulators: np.ndarray) -> np.ndarray:
+    """Every unordered (regulator, gene) pair once, self-pairs excluded.
+
+    A pair of two regulators appears once, with the lower-index gene as the regulator side.
+    """
+    regulators = np.unique(np.asarray(regulators, dtype=np.int64))
+    is_regulator = np.zeros(n_genes, dtype=bool)
+    is_regulator[regulators] = True
+    genes = np.arange(n_genes, dtype=np.int64)
+    blocks = []
+    for r in regulators:
+        keep = (genes != r) & ~(is_regulator & (genes < r))
+        others = genes[keep]
+        blocks.append(np.stack([np.full(len(others), r), others], axis=1))
+    return np.concatenate(blocks) if blocks else np.empty((0, 2), dtype=np.int64)
+
+
+def split_pairs(edges: np.ndarray, n_genes: int, *, protocol: str = "random", seed: int = 0,
+                regulators: np.ndarray | None = None,
+                fractions: tuple[float, float, float] = FRACTIONS) -> PairSplit:
+    """Split the network's unordered pairs into train/val/test and add negatives.
+
+    protocol:
+      random      negatives uniform over all non-edge pairs, 1:1 in each split (the thesis);
+      tf-matched  each regulator gets as many non-target negatives as it has positives;
+      candidates  train/val as tf-matched; test = every regulator × gene pair not used in
+                  train/val, labelled by the network, at its natural prevalence.
+    """
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}, not {protocol!r}")
+    rng = np.random.default_rng(seed)
+    known = unique_pairs(edges, n_genes)
+    if len(known) < 3:
+        raise ValueError(f"the network has {len(known)} distinct gene pairs; at least 3 are "
+                         "needed to split into train, validation and test")
+    positives = _split_positives(known, rng, fractions)
+    sampler = _NegativeSampler(n_genes, pair_keys(known, n_genes), rng)
+    sets = {}
+    for name, pos in zip(SPLIT_NAMES, positives, strict=True):
+        if protocol == "candidates" and name == "test":
+            continue
+        neg = sampler.random(len(pos)) if protocol == "random" else sampler.matched(pos[:, 0])
+        sets[name] = _pair_set(pos, neg)
+    if protocol == "candidates":
+        regs = np.unique(edges[:, 0]) if regulators is None else regulators
+        sets["test"] = _candidate_test_set(n_genes, regs, positives[2],
+                                           [sets["train"], sets["val"]])
+    return PairSplit(protocol, seed, n_genes, sets["train"], sets["val"], sets["test"], known)
+
+
+def _split_positives(known: np.ndarray, rng: np.random.Generator,
+                     fractions: tuple[float, float, float]) -> list[np.ndarray]:
+    n = len(known)
+    order = rng.permutation(n)
+    n_val = max(1, int(round(fractions[1] * n)))
+    n_test = max(1, int(round(fractions[2] * n)))
+    n_train = n - n_val - n_test
+    return [known[order[:n_train]], known[order[n_train:n_train + n_val]],
+            known[order[n_train + n_val:]]]
+
+
+def _pair_set(pos: np.ndarray, neg: np.ndarray) -> PairSet:
+    pairs = np.concatenate([pos, neg]).astype(np.int64)
+    labels = np.concatenate([np.ones(len(pos)), np.zeros(len(neg))]).astype(np.int8)
+    return PairSet(pairs, labels)
+
+
+class _NegativeSampler:
+    """Draws non-edge pairs, never the same pair twice across splits."""
+
+    def __init__(self, n_genes: int, known_keys: np.ndarray, rng: np.random.Generator):
+        self.n = n_genes
+        self.rng = rng
+        self.known = set(known_keys.tolist())
+        self.used: set[int] = set()
+        self.neighbours: dict[int, set[int]] = {}
+        for key in known_keys.tolist():
+            a, b = divmod(key, n_genes)
+            self.neighbours.setdefault(a, set()).add(b)
+            self.neighbours.setdefault(b, set()).add(a)
+
+    def _take(self, a: int, b: int) -> bool:
+        key = min(a, b) * self.n + max(a, b)
+        if a == b or key in self.known or key in self.used:
+            return False
+        self.used.add(key)
+        return True
+
+    def random(self, count: int) -> np.ndarray:
+        available = self.n * (self.n - 1) // 2 - len(self.known) - len(self.used)
+        if count > available:
+            raise ValueError(f"only {available} non-edge pairs remain; cannot draw {count}")
+        out: list[tuple[int, int]] = []
+        while len(out) < count:
+            draws = self.rng.integers(0, self.n, size=(2 * (count - len(out)) + 16, 2))
+            for a, b in draws.tolist():
+                if len(out) < count and self._take(a, b):
+                    out.append((a, b))
+        return np.array(out, dtype=np.int64).reshape(-1, 2)
+
+    def matched(self, regulators: np.ndarray) -> np.ndarray:
+        """One non-target gene per entry of `regulators` (as many per regulator as listed)."""
+        out = []
+        unique, counts = np.unique(regulators, return_counts=True)
+        for r, count in zip(unique.tolist(), counts.tolist(), strict=True):
+            excluded = self.neighbours.get(r, set()) | {r}
+            free = [g for g in range(self.n) if g not in excluded
+                    and min(r, g) * self.n + max(r, g) not in self.used]
+            chosen = self.rng.choice(free, size=min(count, len(free)), replace=False)
+            for g in chosen.tolist():
+                self._take(r, g)
+                out.append((r, g))
+        return np.array(out, dtype=np.int64).reshape(-1, 2)
+
+
+def _candidate_test_set(n_genes: int, regulators: np.ndarray, test_pos: np.ndarray,
+                        used: list[PairSet]) -> PairSet:
+    """Every regulator × gene pair not used in train/val; positives are the test edges."""
+    universe = regulator_gene_pairs(n_genes, regulators)
+    keys = pair_keys(universe, n_genes)
+    used_keys = np.concatenate([pair_keys(s.pairs, n_genes) for s in used])
+    test_keys = pair_keys(test_pos, n_genes)
+    keep = ~np.isin(keys, used_keys)
+    universe, keys = universe[keep], keys[keep]
+    # a test edge whose regulator is outside the given regulator list still counts
+    outside = test_pos[~np.isin(test_keys, keys)]
+    pairs = np.concatenate([universe, outside])
+    labels = np.concatenate([np.isin(keys, test_keys), np.ones(len(outside), bool)])
+    return PairSet(pairs, labels.astype(np.int8))
