@@ -1,0 +1,26 @@
+from pathlib import Path
+
+import pytest
+
+from gnt_core.demo import demo_dataset, write_demo
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+MDC = SHARED_DATA / "beeline-mdc"
+
+
+def shared(*parts: str) -> Path:
+    """A path under ../shared/data; the test is skipped where it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (public data kept outside the project)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo():
+    return demo_dataset()
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory):
+    return write_demo(tmp_path_factory.mktemp("demo"))

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from gnt_core.evaluate import (
+    curve_points,
+    degree_scores,
+    early_precision,
+    evaluation_metrics,
+    pcc_scores,
+)
+
+
+def test_metrics_on_a_hand_checked_example():
+    labels = np.array([1, 0, 1, 0, 0, 0, 0, 0])
+    scores = np.array([0.9, 0.8, 0.7, 0.1, 0.2, 0.3, 0.4, 0.5])
+    m = evaluation_metrics(labels, scores)
+    assert m["auroc"] == pytest.approx(1 - 1 / 12)  # one of 12 pos/neg pairs mis-ordered
+    assert m["auprc"] == pytest.approx((1 + 2 / 3) / 2)
+    assert m["prevalence"] == 0.25
+    assert m["auprc_ratio"] == pytest.approx(m["auprc"] / 0.25)
+    assert m["epr"] == pytest.approx(0.5 / 0.25)  # top 2 hold 1 positive
+    assert (m["n_pos"], m["n_neg"]) == (2, 6)
+
+
+def test_early_precision_breaks_ties_by_expectation():
+    labels = np.array([1, 0, 1, 0])
+    assert early_precision(labels, np.zeros(4), 2) == pytest.approx(0.5)
+    assert early_precision(labels, np.array([3, 1, 1, 1.0]), 2) == pytest.approx((1 + 1 / 3) / 2)
+
+
+def test_metrics_need_both_classes():
+    with pytest.raises(ValueError, match="both classes"):
+        evaluation_metrics(np.ones(3), np.arange(3))
+
+
+def test_curves_are_thinned_and_end_points_kept():
+    rng = np.random.default_rng(0)
+    labels = rng.random(5000) < 0.3
+    curves = curve_points(labels, rng.random(5000))
+    assert len(curves["roc"]["fpr"]) <= 400
+    assert curves["roc"]["fpr"][0] == 0 and curves["roc"]["tpr"][-1] == 1
+
+
+def test_baselines_compute_what_they_claim():
+    train_pos = np.array([[0, 1], [0, 2], [3, 0]])
+    pairs = np.array([[0, 4], [1, 2]])
+    assert degree_scores(pairs, train_pos, 5).tolist() == [3 + 0, 1 + 1]
+    x = np.random.default_rng(0).standard_normal((5, 30))
+    expected = [abs(np.corrcoef(x[a], x[b])[0, 1]) for a, b in pairs]
+    np.testing.assert_allclose(pcc_scores(pairs, x), expected, rtol=1e-5)

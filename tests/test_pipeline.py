@@ -1,0 +1,95 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from gnt_core.pipeline import (
+    METHODS,
+    RunSettings,
+    evaluate_run,
+    load_run_dataset,
+    rescore_run,
+    run_pipeline,
+)
+from gnt_core.runs import list_runs, load_weights, new_run_dir, read_state, safe_name
+from gnt_core.train import TrainConfig
+
+
+@pytest.fixture(scope="module")
+def run(demo, tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    run_dir = new_run_dir(root, "demo")
+    settings = RunSettings(protocol="tf-matched", seed=1, train=TrainConfig(epochs=3))
+    events = []
+    metrics = run_pipeline(demo, settings, run_dir, progress=lambda *e: events.append(e))
+    return run_dir, metrics, events
+
+
+def test_run_directory_holds_everything(run):
+    run_dir, metrics, events = run
+    for name in ["status.json", "config.json", "metrics.json", "curves.json", "history.json",
+                 "candidates.csv", "predictions/test.csv", "splits/train.csv", "splits/val.csv",
+                 "splits/test.csv", "model/weights.pt", "model/embeddings.npy", "model/svm.npz",
+                 "data/expression.npz"]:
+        assert (run_dir / name).is_file(), name
+    assert read_state(run_dir)["state"] == "complete"
+    assert not list(run_dir.rglob("*.tmp"))
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["train"]["epochs"] == 3 and config["protocol"] == "tf-matched"
+    assert config["versions"]["torch"].startswith("2.13")
+    saved = json.loads((run_dir / "metrics.json").read_text())
+    assert saved["protocol"] == "tf-matched"
+    assert set(saved["test"]) == set(METHODS)
+    for values in saved["test"].values():
+        assert {"auroc", "auprc", "auprc_ratio", "epr"} <= set(values)
+    split = pd.read_csv(run_dir / "splits" / "test.csv")
+    assert list(split.columns) == ["gene_a", "gene_b", "label"]
+    stages = {e[0] for e in events}
+    assert {"split", "gnt", "gne_mlp", "baselines", "score"} <= stages
+
+
+def test_saved_run_reopens_and_rescores_without_training(run):
+    run_dir, metrics, _ = run
+    again = evaluate_run(run_dir)
+    for method in METHODS:
+        assert again["test"][method]["auroc"] == pytest.approx(metrics["test"][method]["auroc"])
+    table = rescore_run(run_dir)
+    saved = pd.read_csv(run_dir / "candidates.csv", keep_default_na=False)
+    assert table["regulator"].tolist() == saved["regulator"].tolist()
+    np.testing.assert_allclose(table["score"], saved["score"], rtol=1e-9)
+    weights = load_weights(run_dir)
+    assert all(isinstance(v, torch.Tensor) for v in weights.values())
+    assert load_run_dataset(run_dir).n_genes == 300
+
+
+def test_run_listing_and_failed_state(run, demo, tmp_path):
+    run_dir, _, _ = run
+    summary = [r for r in list_runs(run_dir.parent) if r.path == run_dir][0]
+    assert summary.complete and summary.protocol == "tf-matched"
+    broken = new_run_dir(tmp_path, "broken")
+    with pytest.raises(ValueError):
+        run_pipeline(demo, RunSettings(protocol="nonsense"), broken)
+    assert read_state(broken)["state"] == "failed"
+    assert "nonsense" in read_state(broken)["error"]
+    assert not list_runs(tmp_path)[0].complete
+
+
+def test_candidates_protocol_reuses_candidate_scores(demo, tmp_path):
+    run_dir = new_run_dir(tmp_path, "cand")
+    metrics = run_pipeline(demo, RunSettings(protocol="candidates", ablation=False,
+                                             train=TrainConfig(epochs=2)), run_dir)
+    assert metrics["test"]["gnt"]["prevalence"] < 0.1
+    table = pd.read_csv(run_dir / "candidates.csv", keep_default_na=False)
+    predictions = pd.read_csv(run_dir / "predictions" / "test.csv")
+    merged = predictions.merge(table, left_on=["gene_a", "gene_b"],
+                               right_on=["regulator", "target"])
+    assert len(merged) > 0.9 * len(predictions)
+    np.testing.assert_allclose(merged["gnt"], merged["score"])
+
+
+@pytest.mark.parametrize("name,expected", [("../../etc", "etc"), ("a b/c", "a-b-c"),
+                                           ("", "run"), ("..", "run"), ("<script>", "script")])
+def test_run_names_cannot_escape(name, expected):
+    assert safe_name(name) == expected

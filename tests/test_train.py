@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+
+from gnt_core.evaluate import evaluation_metrics, random_scores
+from gnt_core.predictor import GNTLinkPredictor
+from gnt_core.splits import split_pairs
+from gnt_core.train import TrainConfig, choose_softmax, resolve_device, train_gene_embeddings
+
+
+@pytest.fixture(scope="module")
+def split(demo):
+    return split_pairs(demo.edges, demo.n_genes, protocol="random", seed=0)
+
+
+def test_training_is_repeatable_on_cpu_and_reports_every_epoch(demo, split):
+    reports = []
+    config = TrainConfig(epochs=3, device="cpu", seed=5)
+    a = train_gene_embeddings(demo.expression, split.train, split.val, config, reports.append)
+    b = train_gene_embeddings(demo.expression, split.train, split.val, config)
+    np.testing.assert_array_equal(a.embeddings, b.embeddings)
+    assert [r.epoch for r in reports] == [1, 2, 3]
+    assert all(np.isfinite(r.loss) and 0 <= r.val_auroc <= 1 for r in reports)
+    assert a.best_epoch == 1 + int(np.argmax([r.val_auroc for r in reports]))
+    assert a.embeddings.shape == (demo.n_genes, 128)
+
+
+def test_loss_falls_with_full_and_sampled_softmax(demo, split):
+    for softmax in ("full", "sampled"):
+        result = train_gene_embeddings(demo.expression, split.train, split.val,
+                                       TrainConfig(epochs=6, softmax=softmax))
+        assert result.softmax == softmax
+        assert result.history[-1].loss < result.history[0].loss
+
+
+def test_gnt_learns_held_out_edges_on_the_demo(demo, split):
+    for architecture in ("transformer", "mlp"):
+        model = GNTLinkPredictor(TrainConfig(epochs=8, architecture=architecture))
+        model.fit(demo.expression, split.train, split.val)
+        auroc = evaluation_metrics(split.test.labels,
+                                   model.decision_function(split.test.pairs))["auroc"]
+        chance = evaluation_metrics(split.test.labels,
+                                    random_scores(split.test.pairs, 0))["auroc"]
+        assert auroc > 0.8 and auroc > chance + 0.2, architecture
+
+
+def test_svm_training_set_is_bounded_and_stratified(demo, split):
+    model = GNTLinkPredictor(TrainConfig(epochs=1), svm_max_train_pairs=100)
+    model.fit(demo.expression, split.train, split.val)
+    assert model.svm_train_pairs_ == 100
+
+
+def test_device_and_softmax_choices():
+    assert resolve_device("cpu") == "cpu"
+    assert choose_softmax("auto", 1000, "cpu") == "full"
+    assert choose_softmax("auto", 20000, "cpu") == "sampled"
+    with pytest.raises(ValueError):
+        resolve_device("tpu")
