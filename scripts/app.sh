@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up, then start the app on its built-in demo data (http://localhost:8501).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec .venv/bin/streamlit run app.py "$@"
