@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import (
     average_precision_score,
     precision_recall_curve,
@@ -84,3 +85,36 @@ def baseline_scores(pairs: np.ndarray, expression: np.ndarray, train_positives: 
     return {"degree": degree_scores(pairs, train_positives, n_genes),
             "pcc": pcc_scores(pairs, expression),
             "random": random_scores(pairs, seed)}
+
+
+def summarise_metrics(runs: list[dict], metrics: tuple[str, ...] = (
+        "auroc", "auprc", "auprc_ratio", "epr")) -> pd.DataFrame:
+    """Mean and sd over runs (seeds) of each method's test metrics: one row per method."""
+    rows = []
+    methods = [m for m in runs[0]["test"]] if runs else []
+    for method in methods:
+        row = {"method": method, "runs": sum(method in r["test"] for r in runs)}
+        for name in metrics:
+            values = np.array([r["test"][method][name] for r in runs if method in r["test"]])
+            row[name] = values.mean()
+            row[f"{name}_sd"] = values.std(ddof=1) if len(values) > 1 else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def close_baselines(test_metrics: dict, margin: float = 0.02) -> list[tuple[str, float]]:
+    """Baselines whose AUROC comes within `margin` of GNT's (or beats it)."""
+    gnt = test_metrics["gnt"]["auroc"]
+    return [(name, test_metrics[name]["auroc"]) for name in BASELINES
+            if name in test_metrics and test_metrics[name]["auroc"] >= gnt - margin]
+
+
+def confusion_at(labels: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
+    """Counts and precision/recall when pairs scoring above `threshold` are called edges."""
+    labels = np.asarray(labels).astype(bool)
+    called = np.asarray(scores) > threshold
+    tp, fp = int((called & labels).sum()), int((called & ~labels).sum())
+    fn, tn = int((~called & labels).sum()), int((~called & ~labels).sum())
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": tp / (tp + fp) if tp + fp else float("nan"),
+            "recall": tp / (tp + fn) if tp + fn else float("nan")}

@@ -11,11 +11,13 @@ Every file is written to a temporary name in the same folder and renamed into pl
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ from .splits import SPLIT_NAMES, PairSet, PairSplit
 from .train import TrainConfig
 
 RUN_STATES = ("queued", "running", "complete", "failed", "cancelled")
+ACTIVE_STATES = ("queued", "running")
+WORKER_LOCK = ".worker.lock"  # held by a job's worker process for its whole life
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -46,6 +50,7 @@ def default_runs_root() -> Path:
 def safe_name(name: str, max_length: int = 60) -> str:
     """A file-name-safe slug: letters, digits, '_', '.', '-' only; never '..' or empty."""
     slug = _SAFE_NAME.sub("-", name).strip(".-")[:max_length].strip(".-")
+    slug = re.sub(r"-{2,}", "-", slug)
     return slug or "run"
 
 
@@ -122,6 +127,47 @@ def read_state(run_dir: Path) -> dict:
         return {"state": "failed", "error": "status.json is missing or unreadable"}
 
 
+def is_alive(run_dir: Path) -> bool:
+    """True while a worker process holds the run's lock."""
+    path = Path(run_dir) / WORKER_LOCK
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def effective_state(run_dir: Path) -> dict:
+    """status.json, except that an active state without a live worker reads as failed."""
+    state = read_state(run_dir)
+    if state.get("state") in ACTIVE_STATES and (Path(run_dir) / "job.json").exists() \
+            and not is_alive(run_dir):
+        return state | {"state": "failed", "error": "the training process ended unexpectedly "
+                        "(killed, or the machine restarted); see log.txt, then train again"}
+    return state
+
+
+def group_of(run_dir: Path) -> str:
+    """Runs submitted together (one per seed) share a group; a lone run is its own group."""
+    job = _read_optional(Path(run_dir) / "job.json")
+    return job.get("group") or Path(run_dir).name
+
+
+def group_runs(run_dir: Path) -> list[Path]:
+    """The complete runs of run_dir's group, run_dir included when complete."""
+    group = group_of(run_dir)
+    siblings = [p for p in Path(run_dir).parent.iterdir() if p.is_dir()
+                and not p.name.startswith(".") and group_of(p) == group]
+    return sorted(p for p in siblings if read_state(p).get("state") == "complete")
+
+
 # ---------------------------------------------------------------- model, split, genes
 
 
@@ -190,6 +236,8 @@ class RunSummary:
     created: float
     dataset: str
     protocol: str
+    seed: int | None
+    group: str
     metrics: dict
 
     @property
@@ -211,13 +259,23 @@ def list_runs(root: Path | str | None = None) -> list[RunSummary]:
 
 
 def summarise_run(run_dir: Path) -> RunSummary:
-    state = read_state(run_dir).get("state", "failed")
+    state = effective_state(run_dir).get("state", "failed")
     config = _read_optional(run_dir / "config.json")
     metrics = _read_optional(run_dir / "metrics.json") if state == "complete" else {}
     return RunSummary(run_dir, run_dir.name, state,
                       config.get("created", run_dir.stat().st_mtime),
                       config.get("dataset", {}).get("name", "?"),
-                      config.get("protocol", "?"), metrics)
+                      config.get("protocol", "?"), config.get("seed"), group_of(run_dir),
+                      metrics)
+
+
+def delete_run(run_dir: Path, root: Path | str | None = None) -> None:
+    """Remove a run directory; refuses paths outside the runs root."""
+    root = (Path(root) if root is not None else default_runs_root()).resolve()
+    run_dir = Path(run_dir).resolve()
+    if run_dir.parent != root or not (run_dir / "status.json").exists():
+        raise ValueError(f"{run_dir} is not a run directory under {root}")
+    shutil.rmtree(run_dir)
 
 
 def _read_optional(path: Path) -> dict:

@@ -123,6 +123,14 @@ def train_gene_embeddings(expression: np.ndarray, train: PairSet, val: PairSet,
                        time.perf_counter() - started, history)
 
 
+def device_info() -> dict[str, str]:
+    """What 'auto' would use, and the GPU's name and memory when there is one."""
+    if not torch.cuda.is_available():
+        return {"auto": "cpu", "gpu": ""}
+    props = torch.cuda.get_device_properties(0)
+    return {"auto": "cuda", "gpu": f"{props.name}, {props.total_memory / 2**30:.0f} GiB"}
+
+
 def choose_softmax(softmax: str, n_genes: int, device: str) -> str:
     if softmax == "auto":
         return "full" if n_genes <= FULL_SOFTMAX_MAX_GENES[device] else "sampled"

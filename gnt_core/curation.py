@@ -1,0 +1,101 @@
+"""The user's verdicts on candidate pairs, in SQLite (WAL mode, one connection per call)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .runs import gnt_home
+
+VERDICTS = ("to check", "supported", "refuted")
+MAX_NOTE = 5_000
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS verdicts (
+    regulator TEXT NOT NULL,
+    target    TEXT NOT NULL,
+    verdict   TEXT NOT NULL,
+    note      TEXT NOT NULL DEFAULT '',
+    pmids     TEXT NOT NULL DEFAULT '',
+    dataset   TEXT NOT NULL DEFAULT '',
+    run_id    TEXT NOT NULL DEFAULT '',
+    updated   REAL NOT NULL,
+    PRIMARY KEY (regulator, target)
+)"""
+
+
+@dataclass
+class Verdict:
+    regulator: str
+    target: str
+    verdict: str
+    note: str
+    pmids: str
+    dataset: str
+    run_id: str
+    updated: float
+
+
+def parse_pmids(text: str) -> str:
+    """Normalise PMIDs typed as '123, 456 789' to '123,456,789'; refuse anything else."""
+    tokens = [t for t in re.split(r"[\s,;]+", text.strip()) if t]
+    bad = [t for t in tokens if not re.fullmatch(r"\d{1,9}", t)]
+    if bad:
+        raise ValueError(f"PMIDs are numbers of up to 9 digits; {bad[0][:20]!r} is not one")
+    return ",".join(dict.fromkeys(tokens))
+
+
+class VerdictStore:
+    """Verdicts keyed by (regulator, target); survives restarts."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else gnt_home() / "curation.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as db, db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA busy_timeout = 30000")
+        return db
+
+    def set(self, regulator: str, target: str, verdict: str, note: str = "", pmids: str = "",
+            *, dataset: str = "", run_id: str = "") -> Verdict:
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
+        if len(note) > MAX_NOTE:
+            raise ValueError(f"the note is longer than {MAX_NOTE} characters")
+        row = Verdict(regulator, target, verdict, note, parse_pmids(pmids), dataset, run_id,
+                      time.time())
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (row.regulator, row.target, row.verdict, row.note, row.pmids,
+                        row.dataset, row.run_id, row.updated))
+        return row
+
+    def get(self, regulator: str, target: str) -> Verdict | None:
+        with closing(self._connect()) as db:
+            found = db.execute("SELECT * FROM verdicts WHERE regulator = ? AND target = ?",
+                               (regulator, target)).fetchone()
+        return Verdict(*found) if found else None
+
+    def delete(self, regulator: str, target: str) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM verdicts WHERE regulator = ? AND target = ?",
+                       (regulator, target))
+
+    def table(self) -> pd.DataFrame:
+        with closing(self._connect()) as db:
+            return pd.read_sql_query("SELECT * FROM verdicts ORDER BY updated DESC", db)
+
+    def export_csv(self) -> bytes:
+        table = self.table()
+        table["updated"] = pd.to_datetime(table["updated"], unit="s").dt.strftime(
+            "%Y-%m-%d %H:%M:%S")
+        return table.to_csv(index=False).encode()

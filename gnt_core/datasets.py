@@ -1,0 +1,152 @@
+"""Dataset specifications: where a dataset comes from, so that a job or a later session can load
+it again. Uploaded files are validated first, then kept under $GNT_HOME/datasets/<id>/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .demo import demo_dataset
+from .io import Dataset, GntInputError, load_beeline_folder, load_dataset
+from .runs import gnt_home, safe_name, write_json
+
+ROLES = ("expression", "network", "tfs")
+KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".gz", ".csv", ".tsv", ".txt", ".h5ad")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    id: str
+    kind: str  # "demo" | "files" | "folder"
+    name: str
+    expression: str | None = None
+    network: str | None = None
+    tfs: str | None = None
+    folder: str | None = None
+    orientation: str = "auto"
+    ignore_case: bool = False
+
+    def load(self) -> Dataset:
+        if self.kind == "demo":
+            return demo_dataset()
+        options = {"orientation": self.orientation, "ignore_case": self.ignore_case}
+        if self.kind == "folder":
+            return load_beeline_folder(self.folder, name=self.name, **options)
+        return load_dataset(self.expression, self.network, tfs=self.tfs, name=self.name,
+                            **options)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> DatasetSpec:
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+DEMO = DatasetSpec(id="demo", kind="demo", name="demo (synthetic)")
+
+
+def datasets_root() -> Path:
+    return gnt_home() / "datasets"
+
+
+def folder_spec(folder: str | Path, *, orientation: str = "auto",
+                ignore_case: bool = False) -> tuple[DatasetSpec, Dataset]:
+    """A BEELINE folder opened by path; loading it first validates it."""
+    path = Path(folder).expanduser().resolve()
+    spec = DatasetSpec(id="folder-" + hashlib.sha256(str(path).encode()).hexdigest()[:12],
+                       kind="folder", name=f"{path.parent.name}/{path.name}", folder=str(path),
+                       orientation=orientation, ignore_case=ignore_case)
+    return spec, spec.load()
+
+
+def store_upload(files: dict[str, BinaryIO], *, orientation: str = "auto",
+                 ignore_case: bool = False, root: Path | None = None,
+                 ) -> tuple[DatasetSpec, Dataset]:
+    """Validate uploaded files (file objects with a .name) and keep a copy on disk.
+
+    Nothing is stored when the files do not load: the GntInputError propagates unchanged.
+    """
+    if files.get("expression") is None or files.get("network") is None:
+        raise GntInputError("upload both an expression file and a network file")
+    dataset = load_dataset(files["expression"], files["network"], tfs=files.get("tfs"),
+                           orientation=orientation, ignore_case=ignore_case,
+                           name=_display_name(files["expression"]))
+    root = Path(root) if root is not None else datasets_root()
+    digest = hashlib.sha256(json.dumps([orientation, ignore_case]).encode())
+    for role in ROLES:
+        if files.get(role) is not None:
+            digest.update(dataset.sha256[role].encode())
+    spec_id = digest.hexdigest()[:16]
+    final = root / spec_id
+    if not (final / "spec.json").is_file():
+        _write_upload(files, final, spec_id, dataset.name, orientation, ignore_case)
+    return get_spec(spec_id, root), dataset
+
+
+def _write_upload(files: dict[str, BinaryIO], final: Path, spec_id: str, name: str,
+                  orientation: str, ignore_case: bool) -> None:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=".upload-"))
+    try:
+        paths = {}
+        for role in ROLES:
+            upload = files.get(role)
+            if upload is None:
+                continue
+            target = staging / (role + _suffix(getattr(upload, "name", "")))
+            upload.seek(0)
+            with open(target, "wb") as out:
+                shutil.copyfileobj(upload, out, 1 << 20)
+            upload.seek(0)
+            paths[role] = str(final / target.name)
+        original = {role: getattr(files[role], "name", "") for role in paths}
+        spec = DatasetSpec(id=spec_id, kind="files", name=name, orientation=orientation,
+                           ignore_case=ignore_case, **paths)
+        write_json(staging / "spec.json", spec.to_dict() | {"original_names": original})
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not (final / "spec.json").is_file():
+            raise
+
+
+def _suffix(filename: str) -> str:
+    lowered = filename.lower()
+    return next((s for s in KNOWN_SUFFIXES if lowered.endswith(s)), ".txt")
+
+
+def _display_name(upload: BinaryIO) -> str:
+    filename = Path(getattr(upload, "name", "upload")).name
+    for suffix in KNOWN_SUFFIXES:
+        if filename.lower().endswith(suffix):
+            filename = filename[: -len(suffix)]
+            break
+    return safe_name(filename, max_length=40)
+
+
+def get_spec(spec_id: str, root: Path | None = None) -> DatasetSpec | None:
+    """The stored spec with this id; the demo for 'demo'; None when unknown."""
+    if spec_id == DEMO.id:
+        return DEMO
+    root = Path(root) if root is not None else datasets_root()
+    if safe_name(spec_id) != spec_id:
+        return None
+    try:
+        return DatasetSpec.from_dict(json.loads((root / spec_id / "spec.json").read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def list_specs(root: Path | None = None) -> list[DatasetSpec]:
+    root = Path(root) if root is not None else datasets_root()
+    if not root.is_dir():
+        return [DEMO]
+    stored = [get_spec(p.name, root) for p in sorted(root.iterdir()) if p.is_dir()
+              and not p.name.startswith(".")]
+    return [DEMO, *[s for s in stored if s is not None]]
