@@ -1,14 +1,22 @@
-"""GNT Explorer (placeholder until the app lands): shows the demo dataset's load report."""
+"""GNT Explorer: `streamlit run app.py`. Opens on the built-in demo dataset.
+
+The pages live in app_pages/, not pages/: Streamlit treats a pages/ folder as a legacy
+multipage app and would then run a page without this file's sidebar and error guard.
+"""
 
 import streamlit as st
 
-from gnt_core.demo import demo_dataset
+from ui import layout, state
 
-st.set_page_config(page_title="GNT Explorer", layout="wide")
-st.title("GNT Explorer")
-st.write("The interactive app is being built. Meanwhile the `gnt` command line runs the whole "
-         "pipeline: `gnt demo DIR`, `gnt train --data DIR --out RUN`.")
-data = demo_dataset()
-st.subheader(f"Built-in demo: {data.name}")
-for line in data.report.lines():
-    st.write("- " + line)
+st.set_page_config(page_title="GNT Explorer", page_icon=":material/hub:", layout="wide")
+page = st.navigation([
+    st.Page("app_pages/data.py", title="Data", icon=":material/dataset:", default=True),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/monitoring:"),
+    st.Page("app_pages/explore.py", title="Explore candidates", icon=":material/hub:"),
+    st.Page("app_pages/runs.py", title="Runs", icon=":material/folder_open:"),
+    st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
+])
+state.sync_url()
+layout.sidebar()
+layout.run_page(page)

@@ -55,14 +55,17 @@ def datasets_root() -> Path:
     return gnt_home() / "datasets"
 
 
-def folder_spec(folder: str | Path, *, orientation: str = "auto",
-                ignore_case: bool = False) -> tuple[DatasetSpec, Dataset]:
-    """A BEELINE folder opened by path; loading it first validates it."""
+def folder_spec(folder: str | Path, *, orientation: str = "auto", ignore_case: bool = False,
+                root: Path | None = None) -> tuple[DatasetSpec, Dataset]:
+    """A BEELINE folder opened by path: loaded first (validation), then remembered."""
     path = Path(folder).expanduser().resolve()
     spec = DatasetSpec(id="folder-" + hashlib.sha256(str(path).encode()).hexdigest()[:12],
-                       kind="folder", name=f"{path.parent.name}/{path.name}", folder=str(path),
-                       orientation=orientation, ignore_case=ignore_case)
-    return spec, spec.load()
+                       kind="folder", name=safe_name(f"{path.parent.name}-{path.name}"),
+                       folder=str(path), orientation=orientation, ignore_case=ignore_case)
+    dataset = spec.load()
+    root = Path(root) if root is not None else datasets_root()
+    write_json(root / spec.id / "spec.json", spec.to_dict())
+    return spec, dataset
 
 
 def store_upload(files: dict[str, BinaryIO], *, orientation: str = "auto",

@@ -1,0 +1,73 @@
+"""Data: the active dataset, its load report and plots; upload or open another one."""
+
+import streamlit as st
+
+from gnt_core.datasets import folder_spec, list_specs, store_upload
+from gnt_core.io import GntInputError
+from ui import charts, state
+from ui.text import plain
+
+ORIENTATIONS = {"detect from the network's gene names": "auto",
+                "genes × cells (BEELINE)": "genes_x_cells", "cells × genes": "cells_x_genes"}
+
+st.title("Data")
+load_tab, folder_tab, saved_tab = st.tabs(["Upload files", "Open a BEELINE folder",
+                                           "Datasets used before"])
+
+with load_tab, st.form("upload"):
+    st.write("Expression: CSV/TSV (gzipped or not, either orientation) or .h5ad. Network: an "
+             "edge list with a header such as Gene1,Gene2 or TF,target. Files up to 1 GB.")
+    expression = st.file_uploader("Expression matrix", type=["csv", "tsv", "txt", "gz", "h5ad"])
+    network = st.file_uploader("Known network (regulator → target)",
+                               type=["csv", "tsv", "txt", "gz"])
+    tfs = st.file_uploader("TF list (optional)", type=["csv", "tsv", "txt", "gz"])
+    orientation = st.selectbox("Orientation of the expression file", list(ORIENTATIONS))
+    ignore_case = st.checkbox("Match gene names ignoring upper/lower case")
+    if st.form_submit_button("Load these files", type="primary"):
+        try:
+            spec, _ = store_upload({"expression": expression, "network": network, "tfs": tfs},
+                                   orientation=ORIENTATIONS[orientation],
+                                   ignore_case=ignore_case)
+            state.set_dataset(spec)
+            st.success(f"Loaded {plain(spec.name)}. It is now the active dataset.")
+        except GntInputError as err:
+            st.error(f"These files could not be used, and nothing was changed. {plain(err)}")
+
+with folder_tab, st.form("folder"):
+    path = st.text_input("Folder on this computer", placeholder="../shared/data/beeline-mdc/"
+                         "specific", help="A folder with BL--ExpressionData.csv or "
+                         "ExpressionData.csv and BL--network.csv or refNetwork.csv.")
+    if st.form_submit_button("Open folder") and path.strip():
+        try:
+            spec, _ = folder_spec(path.strip())
+            state.set_dataset(spec)
+            st.success(f"Opened {plain(spec.name)}.")
+        except GntInputError as err:
+            st.error(f"This folder could not be opened, and nothing was changed. {plain(err)}")
+
+with saved_tab:
+    specs = list_specs()
+    labels = {f"{s.name}  ({s.kind}, id {s.id})": s for s in specs}
+    choice = st.selectbox("Dataset", list(labels))
+    if st.button("Use this dataset"):
+        state.set_dataset(labels[choice])
+        st.rerun()
+
+data = state.dataset()
+st.header(f"Active dataset: {plain(data.name)}")
+columns = st.columns(4)
+for column, (label, value) in zip(columns, [("genes", data.n_genes), ("cells", data.n_cells),
+                                            ("edges", len(data.edges)),
+                                            ("regulators", len(data.regulators))], strict=True):
+    column.metric(label, f"{value:,}")
+st.subheader("Load report")
+for line in data.report.lines():
+    st.text("• " + line)
+if data.name.startswith("demo"):
+    st.info("This is the built-in synthetic demo: made-up genes (TF01…, G001…) with a known "
+            "network, small enough to train in seconds. Upload your own files above.")
+left, right = st.columns(2)
+left.plotly_chart(charts.degree_figure(data.edge_table()))
+right.plotly_chart(charts.expression_figure(data.expression))
+with st.expander("Network edges"):
+    st.dataframe(data.edge_table(), hide_index=True)

@@ -1,0 +1,67 @@
+"""Runs: every run on disk; open one, compare two side by side, delete with confirmation."""
+
+import pandas as pd
+import streamlit as st
+
+from gnt_core.jobs import cancel
+from gnt_core.runs import ACTIVE_STATES, delete_run, list_runs
+from ui import state
+from ui.charts import METHOD_LABELS
+from ui.text import plain
+
+st.title("Runs")
+runs = list_runs()
+if not runs:
+    st.info("No runs yet. Train one on the Train page.")
+    st.stop()
+
+
+def auroc(summary, method: str):
+    return summary.metrics.get("test", {}).get(method, {}).get("auroc")
+
+
+table = pd.DataFrame([{
+    "run": r.run_id, "created": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
+    "dataset": r.dataset, "protocol": r.protocol, "seed": r.seed, "state": r.state,
+    "GNT AUROC": auroc(r, "gnt"), "degree AUROC": auroc(r, "degree"),
+    "GNT AUPRC ratio": r.metrics.get("test", {}).get("gnt", {}).get("auprc_ratio")}
+    for r in runs])
+st.dataframe(table, hide_index=True, column_config={
+    c: st.column_config.NumberColumn(format="%.3f") for c in ("GNT AUROC", "degree AUROC",
+                                                              "GNT AUPRC ratio")})
+by_id = {r.run_id: r for r in runs}
+ids = list(by_id)
+
+st.subheader("Open a run")
+chosen = st.selectbox("Run", ids, key="open_run")
+left, middle, right = st.columns(3)
+if left.button("Make it the active run", type="primary"):
+    state.set_run(by_id[chosen].path)
+    st.rerun()
+if by_id[chosen].state in ACTIVE_STATES and middle.button("Cancel it"):
+    cancel(by_id[chosen].path)
+    st.rerun()
+with right.popover("Delete it…"):
+    st.write(f"Delete run {plain(chosen)} and all its files? This cannot be undone.")
+    if by_id[chosen].state in ACTIVE_STATES:
+        st.write("Cancel it first: it is still active.")
+    elif st.button("Yes, delete", key="confirm_delete"):
+        delete_run(by_id[chosen].path)
+        st.session_state.pop("run", None)
+        st.query_params.pop("run", None)
+        st.rerun()
+
+st.subheader("Compare two runs")
+complete = [r for r in ids if by_id[r].complete]
+pair = st.multiselect("Pick two finished runs", complete, max_selections=2, key="compare")
+if len(pair) == 2:
+    columns = st.columns(2)
+    for column, run_id in zip(columns, pair, strict=True):
+        summary = by_id[run_id]
+        column.markdown(f"**{plain(run_id)}**")
+        column.caption(plain(f"{summary.dataset} · protocol {summary.protocol} · seed "
+                             f"{summary.seed}"))
+        metrics = pd.DataFrame(summary.metrics["test"]).T[["auroc", "auprc", "auprc_ratio",
+                                                          "epr"]]
+        metrics.index = [METHOD_LABELS.get(m, m) for m in metrics.index]
+        column.dataframe(metrics.style.format("{:.3f}"))

@@ -1,0 +1,137 @@
+"""Train: choose the protocol, seeds and settings; watch the job; cancel it."""
+
+import secrets
+import time
+
+import streamlit as st
+
+from gnt_core import jobs
+from gnt_core.candidates import UNIVERSES
+from gnt_core.pipeline import RunSettings
+from gnt_core.runs import read_json, read_state
+from gnt_core.splits import PROTOCOLS
+from gnt_core.train import TrainConfig, device_info
+from ui import charts, state
+from ui.text import plain
+
+PROTOCOL_HELP = {
+    "random": "the thesis' protocol: negatives are random non-edge pairs, 1:1. Easy to score "
+              "well on: 'is one gene a hub regulator?' alone separates the classes.",
+    "tf-matched": "each negative shares its regulator with a positive, 1:1. Measures whether "
+                  "the model picks the right targets of a regulator.",
+    "candidates": "the realistic test: every regulator × gene pair not used in training, at "
+                  "its natural prevalence (a few percent or less). Precision means what you "
+                  "expect when you rank novel edges.",
+}
+MAX_SEEDS = 10
+defaults = TrainConfig()
+
+st.title("Train")
+spec = state.dataset_spec()
+data = state.dataset()
+st.write(f"Dataset: **{data.n_genes:,} genes × {data.n_cells:,} cells, {len(data.edges):,} "
+         "edges** — change it on the Data page.")
+st.caption(plain(spec.name))
+
+with st.form("train"):
+    protocol = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS, index=1,
+                        format_func=lambda p: f"{p} — {PROTOCOL_HELP[p]}")
+    seeds_text = st.text_input("Seeds (one run per seed; results show mean ± sd)", "0",
+                               help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
+    info = device_info()
+    gpu_note = f"GPU: {info['gpu']}" if info["gpu"] else "no GPU on this machine"
+    device = st.selectbox("Device", ["auto", "cpu", "cuda"],
+                          help=f"auto uses {info['auto']} here ({gpu_note}).")
+    st.caption(f"Device: {gpu_note}.")
+    with st.expander("Advanced settings (paper defaults)"):
+        left, right = st.columns(2)
+        epochs = left.number_input("Epochs", 1, 500, defaults.epochs)
+        dim = left.number_input("Embedding size d", 8, 512, defaults.dim, step=8)
+        alpha = left.number_input("alpha (weight of expression vs identity)", 0.0, 10.0,
+                                  defaults.alpha)
+        batch = left.number_input("Batch size", 16, 8192, defaults.batch_size)
+        lr = right.number_input("Learning rate", 1e-5, 1.0, defaults.learning_rate,
+                                format="%.4f")
+        softmax = right.selectbox("Softmax", ["auto", "full", "sampled"])
+        n_neg = right.number_input("Negatives per example (sampled softmax)", 1, 1000,
+                                   defaults.n_neg_samples)
+        svm_c = right.number_input("SVM C", 0.001, 1000.0, 1.0)
+        universe = st.selectbox("Candidate pairs to rank", UNIVERSES,
+                                help="regulators: every gene with out-edges × every gene; "
+                                     "tf-list: the uploaded TF list × every gene; all: all pairs")
+        ablation = st.checkbox("Also train the GNE-MLP ablation", value=True)
+    submitted = st.form_submit_button("Train", type="primary")
+
+if submitted:
+    try:
+        seeds = list(dict.fromkeys(int(s) for s in seeds_text.replace(",", " ").split()))
+    except ValueError:
+        seeds = []
+    if not seeds or len(seeds) > MAX_SEEDS:
+        st.error(f"Seeds must be 1 to {MAX_SEEDS} whole numbers, such as 0, 1, 2.")
+    else:
+        group = f"group-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+        config = TrainConfig(dim=int(dim), alpha=float(alpha), epochs=int(epochs),
+                             batch_size=int(batch), learning_rate=float(lr),
+                             n_neg_samples=int(n_neg), softmax=softmax, device=device)
+        submitted_runs = [jobs.submit(spec, RunSettings(protocol=protocol, seed=seed,
+                                                        train=config, svm_c=float(svm_c),
+                                                        ablation=ablation, universe=universe),
+                                      group=group) for seed in seeds]
+        state.set_run(submitted_runs[0])
+        st.success(f"Started {len(submitted_runs)} run(s). You can close this tab: training "
+                   "goes on, and this page re-attaches when you come back.")
+
+
+@st.fragment(run_every=1.0)
+def monitor(run) -> None:
+    status = jobs.job_status(run)
+    if not status.active:
+        st.rerun()
+    progress = status.progress
+    if status.state == "queued":
+        st.info(f"Waiting for the device: {status.queue_position or 0} job(s) ahead.")
+    else:
+        fraction = progress.get("fraction", 0.0)
+        remaining = progress.get("remaining_s")
+        st.progress(fraction, text=f"{progress.get('stage', 'starting')} — "
+                    f"{progress.get('step', 0)}/{progress.get('total', '?')} · elapsed "
+                    f"{progress.get('elapsed_s', 0):.0f} s · remaining "
+                    f"{'…' if remaining is None else f'{remaining:.0f} s'}")
+        history = progress.get("history", {})
+        if history:
+            latest = history[list(history)[-1]][-1]
+            st.write(f"Epoch {latest['epoch']}/{latest['epochs']}: loss {latest['loss']:.3f}, "
+                     f"validation AUROC {latest['val_auroc']:.3f}")
+            st.plotly_chart(charts.training_figure(history))
+    if st.button("Cancel this run"):
+        jobs.cancel(run)
+
+
+run = state.run_dir()
+if run is not None and (run / "job.json").exists():
+    st.header(f"Run {plain(run.name)}")
+    status = jobs.job_status(run)
+    settings = read_json(run / "job.json")["settings"]
+    st.caption(f"protocol {settings['protocol']}, seed {settings['seed']}, "
+               f"{settings['train']['epochs']} epochs, device {read_state(run).get('device')}")
+    if status.active:
+        monitor(run)
+    elif status.state == "complete":
+        st.success("Training finished.")
+        st.page_link("app_pages/evaluate.py", label="See the ROC and PR curves",
+                     icon=":material/monitoring:")
+    elif status.state == "cancelled":
+        st.warning("This run was cancelled.")
+    else:
+        st.error(f"This run failed: {plain(status.error or 'unknown error')}")
+        log = run / "log.txt"
+        if log.exists():
+            with st.expander("Log"):
+                st.code(log.read_text()[-5000:] or "(empty)")
+
+queue = jobs.active_jobs()
+if queue:
+    st.subheader("Training queue")
+    st.dataframe([{"run": p.name, "state": read_state(p).get("state"),
+                   "device": read_state(p).get("device")} for p in queue], hide_index=True)

@@ -1,0 +1,170 @@
+"""The Streamlit app, page by page, with streamlit.testing (no browser)."""
+
+import gzip
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gnt_core import jobs
+from gnt_core.curation import VerdictStore
+from gnt_core.runs import list_runs, write_json
+from tests.conftest import shared
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNT_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def start(page: str | None = None, **query: str) -> AppTest:
+    """A new browser session, optionally opened on a URL with query parameters."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "text", "caption", "info", "success", "warning",
+                                  "error", "header", "title") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def upload(at: AppTest, files: dict[str, tuple[str, bytes]]) -> AppTest:
+    labels = {"expression": "Expression matrix", "network": "Known network (regulator → "
+              "target)", "tfs": "TF list (optional)"}
+    for role, (name, content) in files.items():
+        widget = next(u for u in at.file_uploader if u.label == labels[role])
+        widget.upload(name, content)
+    next(b for b in at.button if b.label == "Load these files").click()
+    return at.run()
+
+
+def test_first_visit_opens_on_the_demo(home):
+    at = start()
+    assert [m.value for m in at.metric] == ["300", "300", "476", "29"]
+    assert "built-in synthetic demo" in texts(at)
+    assert len(at.get("plotly_chart")) == 2
+    for name in ("train", "evaluate", "explore", "runs", "export"):
+        page = f"app_pages/{name}.py"
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, page
+
+
+def test_upload_loads_and_becomes_active(home, demo_files):
+    files = {role: (path.name, path.read_bytes()) for role, path in demo_files.items()}
+    files["expression"] = ("expr.csv.gz", gzip.compress(files["expression"][1]))
+    at = upload(start(), files)
+    assert not at.error and "It is now the active dataset" in texts(at)
+    assert at.query_params["data"] not in ("", "demo")
+    assert at.header[0].value.startswith("Active dataset: expr")
+
+
+@pytest.mark.parametrize("role,name,content,needle", [
+    ("expression", "bad.csv", b",c1,c2\nTF01,1,x\n", "line 2, column 3"),
+    ("expression", "broken.h5ad", b"not an hdf5 file", "not a readable .h5ad"),
+    ("network", "net.csv", b"TF,target\nAAA,BBB\n", "none of its 1 edges"),
+    ("tfs", "tfs.csv", b"a,b\n1,2\n", "which column holds the TF symbols"),
+])
+def test_bad_upload_shows_a_message_and_keeps_the_demo(home, demo_files, role, name, content,
+                                                       needle):
+    files = {r: (p.name, p.read_bytes()) for r, p in demo_files.items()}
+    files[role] = (name, content)
+    at = upload(start(), files)
+    assert not at.exception
+    message = " ".join(e.value for e in at.error).replace("\\", "")
+    assert needle in message and "nothing was changed" in message
+    assert at.header[0].value == "Active dataset: demo \\(synthetic\\)"
+
+
+def test_beeline_folder_by_path(home):
+    folder = shared("beeline-mdc", "specific")
+    at = start()
+    at.text_input[0].input(str(folder))
+    next(b for b in at.button if b.label == "Open folder").click()
+    at.run()
+    assert [m.value for m in at.metric][:3] == ["821", "383", "756"]
+    at.text_input[0].input("/no/such/folder")
+    next(b for b in at.button if b.label == "Open folder").click()
+    at.run()
+    assert "no such folder" in at.error[0].value
+
+
+def wait_for_jobs(seconds: float = TIMEOUT) -> None:
+    deadline = time.time() + seconds
+    while jobs.active_jobs() and time.time() < deadline:
+        time.sleep(0.5)
+    assert not jobs.active_jobs(), "training did not finish in time"
+
+
+def train_demo(epochs: int = 2, seeds: str = "0") -> AppTest:
+    at = start("app_pages/train.py")
+    next(n for n in at.number_input if n.label == "Epochs").set_value(epochs)
+    at.text_input[0].input(seeds)
+    next(b for b in at.button if b.label == "Train").click()
+    at.run()
+    assert "Started" in texts(at)
+    wait_for_jobs()
+    return at.run()
+
+
+def test_train_evaluate_explore_curate_runs_export(home):
+    at = train_demo(seeds="0, 1")
+    assert "Training finished" in texts(at)
+    assert {r.state for r in list_runs()} == {"complete"}
+
+    at.switch_page("app_pages/evaluate.py").run()
+    assert not at.exception
+    assert at.header[0].value == "Test performance — tf-matched negatives"
+    assert len(at.get("plotly_chart")) == 2
+    table = at.dataframe[0].value
+    assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)", "degree (baseline)",
+                                     "|PCC| (baseline)", "random (baseline)"]
+    assert "±" in table["AUROC"].iloc[0]  # two seeds
+    at.slider[0].set_value(0.5).run()
+    assert not at.exception
+
+    at.switch_page("app_pages/explore.py").run()
+    assert not at.exception
+    pairs = at.dataframe[0].value
+    assert {"pubmed", "string", "verdict", "status"} <= set(pairs.columns)
+    assert pairs["pubmed"].str.startswith("https://pubmed.ncbi.nlm.nih.gov/").all()
+    assert at.get("iframe"), "the network view is rendered"
+    regulator, target = pairs.iloc[0]["regulator"], pairs.iloc[0]["target"]
+    verdict = next(r for r in at.radio if r.label == "Verdict")
+    verdict.set_value("supported")
+    next(t for t in at.text_area if t.label == "Note").input("ChIP-seq peak in promoter")
+    next(t for t in at.text_input if t.label.startswith("PMIDs")).input("123, 456")
+    next(b for b in at.button if b.label == "Save verdict").click()
+    at.run()
+    saved = VerdictStore().get(regulator, target)
+    assert saved.verdict == "supported" and saved.pmids == "123,456"
+
+    run_id = at.query_params["run"]
+    restarted = start("app_pages/explore.py", run=run_id)  # a refresh: the verdict is kept
+    shown = restarted.dataframe[0].value.set_index(["regulator", "target"])
+    assert shown.loc[(regulator, target), "verdict"] == "supported"
+
+    restarted.switch_page("app_pages/runs.py").run()
+    assert len(restarted.dataframe[0].value) == 2
+    restarted.switch_page("app_pages/export.py").run()
+    assert [b.label for b in restarted.get("download_button")][:1] == ["Download CSV"]
+
+
+def test_a_broken_run_shows_a_message_not_a_traceback(home):
+    train_demo()
+    run = list_runs()[0].path
+    (run / "curves.json").write_text("{ not json")
+    write_json(run / "extra.json", {})
+    at = start("app_pages/evaluate.py")
+    assert at.error and "Your runs and verdicts are safe" in at.error[0].value

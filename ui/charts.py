@@ -1,0 +1,90 @@
+"""Plotly figures for the pages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degree (baseline)",
+                 "pcc": "|PCC| (baseline)", "random": "random (baseline)"}
+METHOD_STYLE = {"gnt": ("#3366cc", "solid", 3), "gne_mlp": ("#990099", "solid", 2),
+                "degree": ("#dc3912", "dash", 2), "pcc": ("#ff9900", "dash", 2),
+                "random": ("#7f7f7f", "dot", 2)}
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, height=420,
+                      margin={"l": 50, "r": 10, "t": 50, "b": 40},
+                      legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def roc_figure(curves: dict, metrics: dict) -> go.Figure:
+    fig = go.Figure()
+    for method, curve in curves.items():
+        colour, dash, width = METHOD_STYLE.get(method, ("#000", "solid", 1))
+        auc = metrics[method]["auroc"]
+        fig.add_trace(go.Scatter(x=curve["roc"]["fpr"], y=curve["roc"]["tpr"], mode="lines",
+                                 name=f"{METHOD_LABELS.get(method, method)} — {auc:.3f}",
+                                 line={"color": colour, "dash": dash, "width": width}))
+    fig.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"color": "#ccc", "dash": "dot"})
+    return _layout(fig, "ROC curve (AUROC in legend)", "false positive rate",
+                   "true positive rate")
+
+
+def pr_figure(curves: dict, metrics: dict) -> go.Figure:
+    fig = go.Figure()
+    for method, curve in curves.items():
+        colour, dash, width = METHOD_STYLE.get(method, ("#000", "solid", 1))
+        auprc = metrics[method]["auprc"]
+        fig.add_trace(go.Scatter(x=curve["pr"]["recall"], y=curve["pr"]["precision"],
+                                 mode="lines",
+                                 name=f"{METHOD_LABELS.get(method, method)} — {auprc:.3f}",
+                                 line={"color": colour, "dash": dash, "width": width}))
+    prevalence = next(iter(metrics.values()))["prevalence"]
+    fig.add_hline(y=prevalence, line={"color": "#ccc", "dash": "dot"},
+                  annotation_text=f"prevalence {prevalence:.3f}")
+    return _layout(fig, "Precision–recall curve (AUPRC in legend)", "recall", "precision")
+
+
+def training_figure(history: dict) -> go.Figure:
+    fig = go.Figure()
+    for model, epochs in history.items():
+        frame = pd.DataFrame(epochs)
+        label = METHOD_LABELS.get(model, model)
+        fig.add_trace(go.Scatter(x=frame["epoch"], y=frame["loss"], name=f"{label} loss",
+                                 mode="lines+markers"))
+        fig.add_trace(go.Scatter(x=frame["epoch"], y=frame["val_auroc"], yaxis="y2",
+                                 name=f"{label} validation AUROC", mode="lines+markers",
+                                 line={"dash": "dot"}))
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 1],
+                              "title": "validation AUROC (probe)"})
+    return _layout(fig, "Training", "epoch", "loss")
+
+
+def degree_figure(edges: pd.DataFrame) -> go.Figure:
+    out_degree = edges["regulator"].value_counts()
+    in_degree = edges["target"].value_counts()
+    fig = go.Figure()
+    fig.add_trace(go.Histogram(x=out_degree.to_numpy(), name="targets per regulator",
+                               opacity=0.75))
+    fig.add_trace(go.Histogram(x=in_degree.to_numpy(), name="regulators per target",
+                               opacity=0.75))
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(type="log")
+    return _layout(fig, "Degree distribution", "degree", "genes (log scale)")
+
+
+def expression_figure(expression: np.ndarray, max_values: int = 200_000) -> go.Figure:
+    values = expression.ravel()
+    if len(values) > max_values:
+        values = np.random.default_rng(0).choice(values, max_values, replace=False)
+    zero_fraction = (expression == 0).mean(axis=1)
+    fig = go.Figure()
+    fig.add_trace(go.Histogram(x=values[values != 0], name="non-zero values", nbinsx=60))
+    fig.add_trace(go.Histogram(x=zero_fraction, name="zero fraction per gene", nbinsx=40,
+                               xaxis="x2", yaxis="y2"))
+    fig.update_layout(grid={"rows": 1, "columns": 2, "pattern": "independent"},
+                      xaxis2={"title": "fraction of cells with 0"})
+    return _layout(fig, "Expression distribution", "expression value", "count")

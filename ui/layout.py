@@ -1,0 +1,53 @@
+"""Page frame: the sidebar with the active dataset and run, and a guard that turns any error
+into a message (runs and verdicts on disk are never touched by a failing page)."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+import streamlit as st
+
+from gnt_core.io import GntInputError
+from gnt_core.jobs import active_jobs
+from gnt_core.runs import gnt_home, read_state, summarise_run
+from ui import state
+from ui.text import plain
+
+log = logging.getLogger("gnt_app")
+
+
+def sidebar() -> None:
+    spec = state.dataset_spec()
+    with st.sidebar:
+        st.caption("Dataset")
+        st.text(spec.name)
+        run = state.run_dir()
+        st.caption("Active run")
+        if run is None:
+            st.text("none yet: train one")
+        else:
+            summary = summarise_run(run)
+            st.text(f"{summary.run_id}\n{summary.state}, protocol {summary.protocol}, "
+                    f"seed {summary.seed}")
+            gnt = summary.metrics.get("test", {}).get("gnt")
+            if gnt:
+                st.text(f"GNT test AUROC {gnt['auroc']:.3f}")
+        jobs = active_jobs()
+        if jobs:
+            running = sum(read_state(j).get("state") == "running" for j in jobs)
+            st.caption("Training queue")
+            st.text(f"{running} running, {len(jobs) - running} waiting")
+        st.caption(f"Data directory: {gnt_home()}")
+
+
+def run_page(page) -> None:
+    """Run a page; an error becomes a message, never a traceback."""
+    try:
+        page.run()
+    except GntInputError as err:
+        st.error(plain(err))
+    except Exception as err:  # a page must never lose the user's work over one error
+        log.error("page %s failed:\n%s", getattr(page, "title", "?"), traceback.format_exc())
+        st.error(f"Something went wrong on this page ({type(err).__name__}: {plain(err)}). "
+                 "Your runs and verdicts are safe on disk. Try again, or open another page.")
