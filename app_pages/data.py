@@ -11,25 +11,50 @@ ORIENTATIONS = {"detect from the network's gene names": "auto",
                 "genes × cells (BEELINE)": "genes_x_cells", "cells × genes": "cells_x_genes"}
 
 st.title("Data")
+data = state.dataset()
+st.header(f"Active dataset: {plain(data.name)}")
+if data.name.startswith("demo"):
+    st.info("This is the built-in synthetic demo: made-up genes (TF01…, G001…) with a known "
+            "network, small enough to train in seconds. It is ready to train; or load your "
+            "own data below.")
+columns = st.columns(5)
+for column, (label, value) in zip(columns, [("genes", data.n_genes), ("cells", data.n_cells),
+                                            ("edges", len(data.edges)),
+                                            ("regulators", len(data.regulators))], strict=False):
+    column.metric(label, f"{value:,}")
+columns[4].page_link("app_pages/train.py", label="Train on this dataset",
+                     icon=":material/arrow_forward:")
+st.subheader("Load report")
+for line in data.report.lines():
+    st.text("• " + line)
+left, right = st.columns(2)
+left.plotly_chart(charts.degree_figure(data.edge_table()))
+right.plotly_chart(charts.expression_figure(data.expression))
+with st.expander("Network edges"):
+    st.dataframe(data.edge_table(), hide_index=True)
+
+st.subheader("Use other data")
 load_tab, folder_tab, saved_tab = st.tabs(["Upload files", "Open a BEELINE folder",
                                            "Datasets used before"])
-
 with load_tab, st.form("upload"):
-    st.write("Expression: CSV/TSV (gzipped or not, either orientation) or .h5ad. Network: an "
-             "edge list with a header such as Gene1,Gene2 or TF,target. Files up to 1 GB.")
+    st.write("Expression: CSV/TSV (gzipped or not, either orientation) or .h5ad, log-scale "
+             "values. Network: an edge list with a header such as Gene1,Gene2 or TF,target. "
+             "Files up to 1 GB.")
     expression = st.file_uploader("Expression matrix", type=["csv", "tsv", "txt", "gz", "h5ad"])
     network = st.file_uploader("Known network (regulator → target)",
                                type=["csv", "tsv", "txt", "gz"])
     tfs = st.file_uploader("TF list (optional)", type=["csv", "tsv", "txt", "gz"])
-    orientation = st.selectbox("Orientation of the expression file", list(ORIENTATIONS))
-    ignore_case = st.checkbox("Match gene names ignoring upper/lower case")
+    left, right = st.columns(2)
+    orientation = left.selectbox("Orientation of the expression file", list(ORIENTATIONS))
+    ignore_case = right.checkbox("Match gene names ignoring upper/lower case")
     if st.form_submit_button("Load these files", type="primary"):
         try:
             spec, _ = store_upload({"expression": expression, "network": network, "tfs": tfs},
                                    orientation=ORIENTATIONS[orientation],
                                    ignore_case=ignore_case)
             state.set_dataset(spec)
-            st.success(f"Loaded {plain(spec.name)}. It is now the active dataset.")
+            st.toast(f"Loaded {plain(spec.name)}. It is now the active dataset.")
+            st.rerun()
         except GntInputError as err:
             st.error(f"These files could not be used, and nothing was changed. {plain(err)}")
 
@@ -41,7 +66,8 @@ with folder_tab, st.form("folder"):
         try:
             spec, _ = folder_spec(path.strip())
             state.set_dataset(spec)
-            st.success(f"Opened {plain(spec.name)}.")
+            st.toast(f"Opened {plain(spec.name)}. It is now the active dataset.")
+            st.rerun()
         except GntInputError as err:
             st.error(f"This folder could not be opened, and nothing was changed. {plain(err)}")
 
@@ -52,22 +78,3 @@ with saved_tab:
     if st.button("Use this dataset"):
         state.set_dataset(labels[choice])
         st.rerun()
-
-data = state.dataset()
-st.header(f"Active dataset: {plain(data.name)}")
-columns = st.columns(4)
-for column, (label, value) in zip(columns, [("genes", data.n_genes), ("cells", data.n_cells),
-                                            ("edges", len(data.edges)),
-                                            ("regulators", len(data.regulators))], strict=True):
-    column.metric(label, f"{value:,}")
-st.subheader("Load report")
-for line in data.report.lines():
-    st.text("• " + line)
-if data.name.startswith("demo"):
-    st.info("This is the built-in synthetic demo: made-up genes (TF01…, G001…) with a known "
-            "network, small enough to train in seconds. Upload your own files above.")
-left, right = st.columns(2)
-left.plotly_chart(charts.degree_figure(data.edge_table()))
-right.plotly_chart(charts.expression_figure(data.expression))
-with st.expander("Network edges"):
-    st.dataframe(data.edge_table(), hide_index=True)

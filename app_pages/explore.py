@@ -13,7 +13,6 @@ from ui.candidates import filter_widgets
 from ui.text import plain
 
 MAX_ROWS = 2_000
-NETWORK_PAIRS = 300
 
 st.title("Explore candidates")
 run = state.run_dir()
@@ -54,7 +53,8 @@ event = st.dataframe(
 
 network_tab, curate_tab = st.tabs(["Network", "Record a verdict"])
 with network_tab:
-    view = network_view(selected.head(NETWORK_PAIRS))
+    n_pairs = st.slider("Pairs drawn (best scores first)", 10, 300, 60, 10)
+    view = network_view(selected.head(n_pairs))
     if view.capped:
         st.info(f"The network shows the {view.n_edges} best-scoring of {view.n_pairs_selected:,}"
                 f" selected pairs ({view.n_nodes} genes; at most {MAX_NODES}). Narrow the "

@@ -67,7 +67,8 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         """The report in plain sentences, most important first."""
-        out = [f"{self.n_genes} genes × {self.n_cells} cells (file read as {self.orientation}); "
+        layout = self.orientation.replace("_x_", " × ").replace("_", " ")
+        out = [f"{self.n_genes} genes × {self.n_cells} cells (file read as {layout}); "
                f"{self.n_edges} edges from {self.n_regulators} regulators."]
         if self.self_loops_dropped:
             out.append(f"Dropped {self.self_loops_dropped} self-loops (a gene regulating itself "

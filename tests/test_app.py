@@ -65,7 +65,7 @@ def test_upload_loads_and_becomes_active(home, demo_files):
     files = {role: (path.name, path.read_bytes()) for role, path in demo_files.items()}
     files["expression"] = ("expr.csv.gz", gzip.compress(files["expression"][1]))
     at = upload(start(), files)
-    assert not at.error and "It is now the active dataset" in texts(at)
+    assert not at.error and "It is now the active dataset" in at.toast[0].value
     assert at.query_params["data"] not in ("", "demo")
     assert at.header[0].value.startswith("Active dataset: expr")
 

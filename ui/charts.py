@@ -68,9 +68,9 @@ def degree_figure(edges: pd.DataFrame) -> go.Figure:
     in_degree = edges["target"].value_counts()
     fig = go.Figure()
     fig.add_trace(go.Histogram(x=out_degree.to_numpy(), name="targets per regulator",
-                               opacity=0.75))
+                               opacity=0.7, marker_color="#d95f02"))
     fig.add_trace(go.Histogram(x=in_degree.to_numpy(), name="regulators per target",
-                               opacity=0.75))
+                               opacity=0.7, marker_color="#1b9e77"))
     fig.update_layout(barmode="overlay")
     fig.update_yaxes(type="log")
     return _layout(fig, "Degree distribution", "degree", "genes (log scale)")

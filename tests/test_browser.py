@@ -1,0 +1,168 @@
+"""End to end in a real headless Chromium: the app served on a free localhost port.
+
+Skipped where Debian's chromium or the playwright package is missing. Screenshots of each page
+go to tests/_artifacts/ (not committed) for a person to look at.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is not installed", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "tests" / "_artifacts"
+HOSTILE = ['<img src=x onerror="window.__xss=1">', '"><script>window.__xss=2</script>']
+TRAIN_TIMEOUT_MS = 180_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+         str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=os.environ | {"GNT_HOME": str(home)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture
+def page(server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        context = browser.new_context(viewport={"width": 1400, "height": 1800},
+                                      accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(server)
+        yield page
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    time.sleep(1.0)  # let charts finish drawing
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def go(page, title: str) -> None:
+    page.get_by_role("link", name=title, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for()
+
+
+def train(page, epochs: int, protocol: str) -> None:
+    go(page, "Train")
+    page.get_by_text(f"{protocol} —", exact=False).first.click()
+    page.get_by_text("Advanced settings (paper defaults)").click()
+    page.get_by_label("Epochs").fill(str(epochs))
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Training finished.").wait_for(timeout=TRAIN_TIMEOUT_MS)
+
+
+def test_train_evaluate_explore_curate_export(page):
+    page.get_by_text("Active dataset: demo (synthetic)").wait_for()
+    shot(page, "1-data")
+    started = time.perf_counter()
+    train(page, epochs=3, protocol="tf-matched")
+    page.get_by_role("link", name="See the ROC and PR curves").click()
+    page.get_by_text("ROC curve (AUROC in legend)").wait_for()
+    print(f"click Train → ROC curve on the demo: {time.perf_counter() - started:.1f} s")
+    shot(page, "2-evaluate")
+
+    go(page, "Explore candidates")
+    frame = page.frame_locator("iframe").first
+    frame.locator("canvas").first.wait_for()
+    shot(page, "3-explore")
+    page.get_by_role("tab", name="Record a verdict").click()
+    page.get_by_text("supported", exact=True).click()
+    note = "ChIP-seq peak in the promoter (browser test)"
+    page.get_by_label("Note").fill(note)
+    page.get_by_label("PMIDs (comma separated)").fill("12345, 678")
+    page.get_by_role("button", name="Save verdict").click()
+    page.get_by_text("Saved: supported").wait_for()
+
+    page.reload()
+    page.get_by_role("heading", name="Explore candidates").wait_for()
+    page.get_by_role("tab", name="Record a verdict").click()
+    assert page.get_by_label("Note").input_value() == note
+    shot(page, "4-verdict-after-reload")
+
+    go(page, "Runs")
+    shot(page, "5-runs")
+    go(page, "Export")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    table = pd.read_csv(download.value.path())
+    assert list(table.columns[:3]) == ["Gene1", "Gene2", "EdgeWeight"] and len(table) > 100
+    shot(page, "6-export")
+
+
+def hostile_files(folder: Path) -> list[Path]:
+    from gnt_core.demo import make_demo_tables
+
+    expression, network, _ = make_demo_tables()
+    renamed = {"G001": HOSTILE[0], "G002": HOSTILE[1]}
+    expression = expression.rename(index=renamed)
+    network = network.replace(renamed)
+    paths = [folder / "hostile-expr.csv", folder / "hostile-net.csv"]
+    expression.to_csv(paths[0])
+    network.to_csv(paths[1], index=False)
+    return paths
+
+
+def test_hostile_gene_names_never_execute(page, tmp_path):
+    expression, network = hostile_files(tmp_path)
+    page.get_by_text("Active dataset:").first.wait_for()
+    inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
+    inputs.first.wait_for(state="attached")
+    inputs.nth(0).set_input_files(str(expression))
+    inputs.nth(1).set_input_files(str(network))
+    page.get_by_text(network.name).wait_for()  # the upload has reached the server
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Active dataset: hostile-expr").wait_for()
+    train(page, epochs=2, protocol="random")
+    go(page, "Explore candidates")
+    page.get_by_text("Known edges", exact=True).click()
+    page.get_by_label("Gene", exact=True).fill(HOSTILE[0])
+    page.keyboard.press("Enter")
+    page.get_by_text("pairs match").first.wait_for()
+    page.frame_locator("iframe").first.locator("canvas").first.wait_for()
+    time.sleep(2)
+    shot(page, "7-hostile-names")
+    for frame in page.frames:
+        assert frame.evaluate("() => window.__xss") is None, frame.url
+    html = page.locator("iframe").first.get_attribute("srcdoc") or ""
+    assert HOSTILE[0] not in html and "<script>window.__xss" not in html
+    assert "\\u0026lt;img src=x" in html  # shown, escaped, as a node label
