@@ -24,6 +24,8 @@ PROTOCOL_HELP = {
                   "expect when you rank novel edges.",
 }
 MAX_SEEDS = 10
+STAGES = {"split": "Splitting pairs", "gnt": "Training GNT", "gne_mlp": "Training the GNE-MLP "
+          "ablation", "score": "Scoring candidate pairs", "baselines": "Computing baselines"}
 defaults = TrainConfig()
 
 st.title("Train")
@@ -79,8 +81,9 @@ if submitted:
                                                         ablation=ablation, universe=universe),
                                       group=group) for seed in seeds]
         state.set_run(submitted_runs[0])
-        st.success(f"Started {len(submitted_runs)} run(s). You can close this tab: training "
-                   "goes on, and this page re-attaches when you come back.")
+        st.toast(f"Started {len(submitted_runs)} run(s). You can close this tab: training goes "
+                 "on, and this page re-attaches when you come back.")
+        st.rerun()
 
 
 @st.fragment(run_every=1.0)
@@ -94,10 +97,10 @@ def monitor(run) -> None:
     else:
         fraction = progress.get("fraction", 0.0)
         remaining = progress.get("remaining_s")
-        st.progress(fraction, text=f"{progress.get('stage', 'starting')} — "
-                    f"{progress.get('step', 0)}/{progress.get('total', '?')} · elapsed "
-                    f"{progress.get('elapsed_s', 0):.0f} s · remaining "
-                    f"{'…' if remaining is None else f'{remaining:.0f} s'}")
+        stage = STAGES.get(progress.get("stage"), "Starting")
+        st.progress(fraction, text=f"{stage} — {progress.get('step', 0)}/"
+                    f"{progress.get('total', '?')} · elapsed {progress.get('elapsed_s', 0):.0f} s"
+                    f" · about {'…' if remaining is None else f'{remaining:.0f} s'} left")
         history = progress.get("history", {})
         if history:
             latest = history[list(history)[-1]][-1]
@@ -106,6 +109,15 @@ def monitor(run) -> None:
             st.plotly_chart(charts.training_figure(history))
     if st.button("Cancel this run"):
         jobs.cancel(run)
+    queue_table()
+
+
+def queue_table() -> None:
+    queue = jobs.active_jobs()
+    if queue:
+        st.subheader("Training queue")
+        st.dataframe([{"run": p.name, "state": read_state(p).get("state"),
+                       "device": read_state(p).get("device")} for p in queue], hide_index=True)
 
 
 run = state.run_dir()
@@ -117,21 +129,19 @@ if run is not None and (run / "job.json").exists():
                f"{settings['train']['epochs']} epochs, device {read_state(run).get('device')}")
     if status.active:
         monitor(run)
-    elif status.state == "complete":
-        st.success("Training finished.")
-        st.page_link("app_pages/evaluate.py", label="See the ROC and PR curves",
-                     icon=":material/monitoring:")
-    elif status.state == "cancelled":
-        st.warning("This run was cancelled.")
     else:
-        st.error(f"This run failed: {plain(status.error or 'unknown error')}")
-        log = run / "log.txt"
-        if log.exists():
-            with st.expander("Log"):
-                st.code(log.read_text()[-5000:] or "(empty)")
-
-queue = jobs.active_jobs()
-if queue:
-    st.subheader("Training queue")
-    st.dataframe([{"run": p.name, "state": read_state(p).get("state"),
-                   "device": read_state(p).get("device")} for p in queue], hide_index=True)
+        if status.state == "complete":
+            st.success("Training finished.")
+            st.page_link("app_pages/evaluate.py", label="See the ROC and PR curves",
+                         icon=":material/monitoring:")
+        elif status.state == "cancelled":
+            st.warning("This run was cancelled.")
+        else:
+            st.error(f"This run failed: {plain(status.error or 'unknown error')}")
+            log = run / "log.txt"
+            if log.exists():
+                with st.expander("Log"):
+                    st.code(log.read_text()[-5000:] or "(empty)")
+        queue_table()
+else:
+    queue_table()

@@ -58,8 +58,8 @@ def training_figure(history: dict) -> go.Figure:
         fig.add_trace(go.Scatter(x=frame["epoch"], y=frame["val_auroc"], yaxis="y2",
                                  name=f"{label} validation AUROC", mode="lines+markers",
                                  line={"dash": "dot"}))
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 1],
-                              "title": "validation AUROC (probe)"})
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 1], "dtick": 0.2,
+                              "title": "validation AUROC (probe)", "showgrid": False})
     return _layout(fig, "Training", "epoch", "loss")
 
 
