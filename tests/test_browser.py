@@ -88,6 +88,7 @@ def train(page, epochs: int, protocol: str) -> None:
     page.get_by_text("Advanced settings (paper defaults)").click()
     page.get_by_label("Epochs").fill(str(epochs))
     page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("button", name="Cancel this run").wait_for()  # the new job is shown
     page.get_by_text("Training finished.").wait_for(timeout=TRAIN_TIMEOUT_MS)
 
 
