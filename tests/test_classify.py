@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 from sklearn.svm import SVC
 
 from gnt_core.classify import PairSVM, RBFDecision, pair_features
@@ -21,6 +22,8 @@ def test_batched_decision_equals_sklearn_within_1e6():
     queries = rng.standard_normal((5000, 16))
     ours, theirs = decision(queries), svc.decision_function(queries)
     assert np.max(np.abs(ours - theirs) / np.maximum(np.abs(theirs), 1e-3)) < 1e-6
+    float32 = decision(queries, dtype=torch.float32)  # the GPU default, summed in float64
+    assert np.max(np.abs(float32 - theirs)) < 1e-4
     restored = RBFDecision.from_arrays(decision.to_arrays())
     np.testing.assert_array_equal(restored(queries), ours)
 
