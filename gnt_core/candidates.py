@@ -1,8 +1,17 @@
-"""Candidate universe, chunked scoring and the ranked candidate table."""
+"""Candidate universe, chunked scoring and the ranked candidate table.
+
+A universe of up to STREAM_MIN_PAIRS pairs is scored and ranked in memory. A larger one (genome
+scale: tens of millions of regulator × gene pairs) is streamed: pairs are made a block of
+regulators at a time, every score goes to a Parquet file, and only the best `top_k` pairs of
+each regulator stay in memory, ranked against all scores (one float32 per pair).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,22 +23,58 @@ from .splits import PairSplit, pair_keys, regulator_gene_pairs
 UNIVERSES = ("regulators", "tf-list", "all")
 CANDIDATE_COLUMNS = ("regulator", "target", "score", "rank", "percentile", "rank_in_regulator",
                      "known", "test_negative", "false_positive")
+STREAM_MIN_PAIRS = 2_000_000
+TOP_K_PER_REGULATOR = 200
+PAIRS_PER_BLOCK = 1_000_000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Candidates:
+    """The ranked table; in memory mode also every scored pair and its score."""
+
+    table: pd.DataFrame
+    n_pairs: int
+    streamed: bool
+    top_k: int | None = None
+    pairs: np.ndarray | None = None
+    scores: np.ndarray | None = None
+
+
+def universe_regulators(dataset: Dataset, universe: str = "regulators") -> np.ndarray:
+    """The regulator side of the universe: network regulators, listed TFs, or every gene."""
+    if universe == "regulators":
+        return dataset.regulators
+    if universe == "tf-list":
+        if dataset.tf_list is None or not len(dataset.tf_list):
+            raise ValueError("universe 'tf-list' needs a TF list; none was loaded")
+        return dataset.tf_list
+    if universe == "all":
+        return np.arange(dataset.n_genes)
+    raise ValueError(f"universe must be one of {', '.join(UNIVERSES)}, not {universe!r}")
+
+
+def count_candidates(dataset: Dataset, universe: str = "regulators") -> int:
+    r = len(np.unique(universe_regulators(dataset, universe)))
+    return r * (dataset.n_genes - 1) - r * (r - 1) // 2
+
+
+def iter_candidate_blocks(dataset: Dataset, universe: str = "regulators",
+                          block_pairs: int = PAIRS_PER_BLOCK) -> Iterator[np.ndarray]:
+    """The universe's unordered pairs, a block of regulators at a time, oriented by the network."""
+    regulators = np.unique(universe_regulators(dataset, universe))
+    per_block = max(1, block_pairs // max(dataset.n_genes, 1))
+    for start in range(0, len(regulators), per_block):
+        pairs = regulator_gene_pairs(dataset.n_genes, regulators,
+                                     only=regulators[start:start + per_block])
+        yield orient_by_network(pairs, dataset.edges, dataset.n_genes)
 
 
 def candidate_pairs(dataset: Dataset, universe: str = "regulators") -> np.ndarray:
     """Unordered pairs to score: network regulators × genes, listed TFs × genes, or all pairs."""
-    if universe == "regulators":
-        regulators = dataset.regulators
-    elif universe == "tf-list":
-        if dataset.tf_list is None or not len(dataset.tf_list):
-            raise ValueError("universe 'tf-list' needs a TF list; none was loaded")
-        regulators = dataset.tf_list
-    elif universe == "all":
-        regulators = np.arange(dataset.n_genes)
-    else:
-        raise ValueError(f"universe must be one of {', '.join(UNIVERSES)}, not {universe!r}")
-    return orient_by_network(regulator_gene_pairs(dataset.n_genes, regulators), dataset.edges,
-                             dataset.n_genes)
+    blocks = list(iter_candidate_blocks(dataset, universe))
+    return np.concatenate(blocks) if blocks else np.empty((0, 2), dtype=np.int64)
 
 
 def orient_by_network(pairs: np.ndarray, edges: np.ndarray, n_genes: int) -> np.ndarray:
@@ -58,23 +103,36 @@ def known_status(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
 
 
 def rank_table(pairs: np.ndarray, scores: np.ndarray, genes: list[str], status: np.ndarray,
-               test_negative: np.ndarray, threshold: float = 0.0) -> pd.DataFrame:
-    """The ranked candidate table (rank 1 = highest score)."""
+               test_negative: np.ndarray, threshold: float = 0.0,
+               all_scores: np.ndarray | None = None) -> pd.DataFrame:
+    """The ranked candidate table (rank 1 = highest score).
+
+    With `all_scores` (sorted ascending), ranks and percentiles are among all those scores:
+    rank = 1 + the number of higher scores. Otherwise among `scores`, ties in listed order.
+    """
     names = np.asarray(genes, dtype=object)
     table = pd.DataFrame({"regulator": names[pairs[:, 0]], "target": names[pairs[:, 1]],
                           "score": scores})
-    table["rank"] = table["score"].rank(ascending=False, method="first").astype(np.int64)
-    table["percentile"] = 100.0 * (1.0 - (table["rank"] - 1) / len(table))
+    if all_scores is None:
+        table["rank"] = table["score"].rank(ascending=False, method="first").astype(np.int64)
+        total = len(table)
+    else:
+        above = len(all_scores) - np.searchsorted(all_scores, scores.astype(all_scores.dtype),
+                                                  side="right")
+        table["rank"] = (above + 1).astype(np.int64)
+        total = len(all_scores)
+    table["percentile"] = 100.0 * (1.0 - (table["rank"] - 1) / max(total, 1))
     table["rank_in_regulator"] = table.groupby("regulator")["score"].rank(
         ascending=False, method="first").astype(np.int64)
     table["known"] = status
     table["test_negative"] = test_negative
     table["false_positive"] = test_negative & (table["score"].to_numpy() > threshold)
-    return table.sort_values("rank", ignore_index=True)
+    return table.sort_values(["rank", "regulator", "target"], ignore_index=True)
 
 
 def score_pairs(predictor: GNTLinkPredictor, pairs: np.ndarray, *, device: str = "auto",
-                progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                progress: Progress | None = None, offset: int = 0,
+                total: int | None = None) -> np.ndarray:
     """Scores of many pairs, computed chunk by chunk (bounded memory)."""
     scores = np.empty(len(pairs))
     done = 0
@@ -82,16 +140,76 @@ def score_pairs(predictor: GNTLinkPredictor, pairs: np.ndarray, *, device: str =
         scores[done:done + len(chunk)] = chunk
         done += len(chunk)
         if progress is not None:
-            progress(done, len(pairs))
+            progress(offset + done, total or len(pairs))
     return scores
 
 
 def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
                      split: PairSplit | None = None, *, universe: str = "regulators",
                      threshold: float = 0.0, device: str = "auto",
-                     progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Score every candidate pair in chunks and return the ranked table."""
+                     progress: Progress | None = None, stream_to: Path | None = None,
+                     top_k: int = TOP_K_PER_REGULATOR) -> Candidates:
+    """Score every candidate pair and rank them.
+
+    Universes above STREAM_MIN_PAIRS pairs need `stream_to` (a Parquet path): all scores are
+    written there and the table keeps the best `top_k` pairs per regulator.
+    """
+    total = count_candidates(dataset, universe)
+    if total > STREAM_MIN_PAIRS:
+        if stream_to is None:
+            raise ValueError(f"{total:,} candidate pairs: give a Parquet path to stream them to")
+        return _stream(predictor, dataset, split, universe, threshold, device, progress,
+                       Path(stream_to), top_k, total)
     pairs = candidate_pairs(dataset, universe)
     scores = score_pairs(predictor, pairs, device=device, progress=progress)
     status, test_negative = known_status(pairs, split, dataset.edges, dataset.n_genes)
-    return rank_table(pairs, scores, dataset.genes, status, test_negative, threshold)
+    table = rank_table(pairs, scores, dataset.genes, status, test_negative, threshold)
+    return Candidates(table, len(pairs), False, pairs=pairs, scores=scores)
+
+
+def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | None,
+            universe: str, threshold: float, device: str, progress: Progress | None,
+            path: Path, top_k: int, total: int) -> Candidates:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = pa.array(dataset.genes, type=pa.string())
+    all_scores = np.empty(total, dtype=np.float32)
+    kept_pairs, kept_scores = [], []
+    done = 0
+    tmp = path.with_name(f".{path.name}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    schema = pa.schema([("regulator", pa.dictionary(pa.int32(), pa.string())),
+                        ("target", pa.dictionary(pa.int32(), pa.string())),
+                        ("score", pa.float32())])
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for pairs in iter_candidate_blocks(dataset, universe):
+            scores = score_pairs(predictor, pairs, device=device, progress=progress,
+                                 offset=done, total=total)
+            all_scores[done:done + len(pairs)] = scores
+            done += len(pairs)
+            writer.write_table(pa.table({
+                "regulator": pa.DictionaryArray.from_arrays(pairs[:, 0].astype(np.int32), names),
+                "target": pa.DictionaryArray.from_arrays(pairs[:, 1].astype(np.int32), names),
+                "score": scores.astype(np.float32)}, schema=schema))
+            keep = top_k_per_regulator(pairs[:, 0], scores, top_k)
+            kept_pairs.append(pairs[keep])
+            kept_scores.append(scores[keep])
+    os.replace(tmp, path)
+    pairs, scores = np.concatenate(kept_pairs), np.concatenate(kept_scores)
+    keep = top_k_per_regulator(pairs[:, 0], scores, top_k)  # flipped pairs cross blocks
+    pairs, scores = pairs[keep], scores[keep]
+    status, test_negative = known_status(pairs, split, dataset.edges, dataset.n_genes)
+    all_scores.sort()
+    table = rank_table(pairs, scores, dataset.genes, status, test_negative, threshold,
+                       all_scores=all_scores)
+    return Candidates(table, total, True, top_k=top_k)
+
+
+def top_k_per_regulator(regulators: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores of each regulator."""
+    order = np.lexsort((-scores, regulators))
+    grouped = regulators[order]
+    starts = np.r_[0, np.flatnonzero(grouped[1:] != grouped[:-1]) + 1]
+    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    return np.sort(order[position < k])

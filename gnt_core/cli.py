@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .benchmark import run_benchmark
 from .candidates import UNIVERSES
 from .demo import write_demo
 from .export import export_bytes, format_from_path
@@ -81,6 +82,18 @@ def _parser() -> argparse.ArgumentParser:
                                    "print every method's metrics")
     evaluate.add_argument("run_dir", type=Path)
     evaluate.set_defaults(handler=_evaluate)
+
+    bench = commands.add_parser("benchmark", help="datasets × protocols × seeds × methods; "
+                                "resumable; writes results.csv and summary.md")
+    bench.add_argument("--data", type=Path, action="append", required=True,
+                       help="a BEELINE folder (repeat for several datasets)")
+    bench.add_argument("--protocols", default=",".join(PROTOCOLS),
+                       help="comma-separated (default: all three)")
+    bench.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds")
+    bench.add_argument("--epochs", type=int, default=defaults.epochs)
+    bench.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    bench.add_argument("--out", type=Path, required=True, help="folder for the results")
+    bench.set_defaults(handler=_benchmark)
 
     score = commands.add_parser("score", help="rank candidate pairs with a saved run")
     score.add_argument("run_dir", type=Path)
@@ -152,6 +165,34 @@ def _score(args) -> int:
         table = table.head(args.top)
     write_bytes(args.out, export_bytes(table, fmt))
     print(f"wrote {len(table)} ranked pairs to {args.out}")
+    return 0
+
+
+def _benchmark(args) -> int:
+    protocols = [p.strip() for p in args.protocols.split(",") if p.strip()]
+    unknown = sorted(set(protocols) - set(PROTOCOLS))
+    if unknown:
+        raise GntInputError(f"unknown protocol(s) {', '.join(unknown)}; choose from "
+                            f"{', '.join(PROTOCOLS)}")
+    try:
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    except ValueError:
+        raise GntInputError(f"--seeds must be whole numbers separated by commas, not "
+                            f"{args.seeds!r}") from None
+    datasets = {f"{d.resolve().parent.name}/{d.resolve().name}":
+                (lambda folder=d: load_beeline_folder(folder)) for d in args.data}
+    settings = RunSettings(train=TrainConfig(epochs=args.epochs, device=args.device))
+    command = "gnt " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("gnt") else ""
+    with tqdm(desc="benchmark cells", unit="cell", file=sys.stderr) as bar:
+        def progress(done: int, total: int, label: str) -> None:
+            bar.total = total
+            bar.set_postfix_str(label)
+            bar.update(done - bar.n)
+
+        results = run_benchmark(datasets, protocols, seeds, settings, args.out, progress,
+                                command=command)
+    print(f"{len(results)} rows in {args.out / 'results.csv'}; summary in "
+          f"{args.out / 'summary.md'}")
     return 0
 
 

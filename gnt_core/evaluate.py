@@ -57,13 +57,15 @@ def _thin(n: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, min(n, CURVE_POINTS)).round().astype(int))
 
 
-def degree_scores(pairs: np.ndarray, train_positives: np.ndarray, n_genes: int) -> np.ndarray:
+def degree_scores(pairs: np.ndarray, expression: np.ndarray, train_positives: np.ndarray,
+                  seed: int = 0) -> np.ndarray:
     """Sum of the two genes' degrees in the training network (undirected)."""
-    degree = np.bincount(np.asarray(train_positives).ravel(), minlength=n_genes)
+    degree = np.bincount(np.asarray(train_positives).ravel(), minlength=expression.shape[0])
     return (degree[pairs[:, 0]] + degree[pairs[:, 1]]).astype(np.float64)
 
 
-def pcc_scores(pairs: np.ndarray, expression: np.ndarray, block: int = 1 << 16) -> np.ndarray:
+def pcc_scores(pairs: np.ndarray, expression: np.ndarray, train_positives: np.ndarray | None = None,
+               seed: int = 0, block: int = 1 << 16) -> np.ndarray:
     """|Pearson correlation| of the two genes' expression profiles."""
     z = standardise(expression)
     n_cells = z.shape[1]
@@ -74,17 +76,20 @@ def pcc_scores(pairs: np.ndarray, expression: np.ndarray, block: int = 1 << 16) 
     return out
 
 
-def random_scores(pairs: np.ndarray, seed: int) -> np.ndarray:
+def random_scores(pairs: np.ndarray, expression: np.ndarray | None = None,
+                  train_positives: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).random(len(pairs))
+
+
+# every baseline: f(pairs, expression, training positives, seed) -> scores
+BASELINE_FUNCTIONS = {"degree": degree_scores, "pcc": pcc_scores, "random": random_scores}
 
 
 def baseline_scores(pairs: np.ndarray, expression: np.ndarray, train_positives: np.ndarray,
                     seed: int = 0) -> dict[str, np.ndarray]:
     """Scores of every baseline for the same pairs."""
-    n_genes = expression.shape[0]
-    return {"degree": degree_scores(pairs, train_positives, n_genes),
-            "pcc": pcc_scores(pairs, expression),
-            "random": random_scores(pairs, seed)}
+    return {name: f(pairs, expression, train_positives, seed)
+            for name, f in BASELINE_FUNCTIONS.items()}
 
 
 def summarise_metrics(runs: list[dict], metrics: tuple[str, ...] = (

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .candidates import candidate_pairs, known_status, rank_table, score_candidates, score_pairs
-from .evaluate import BASELINES, baseline_scores, curve_points, evaluation_metrics
+from .candidates import Candidates, score_candidates
+from .evaluate import BASELINE_FUNCTIONS, BASELINES, curve_points, evaluation_metrics
 from .io import Dataset, LoadReport
 from .predictor import GNTLinkPredictor
 from .runs import (
@@ -28,7 +28,7 @@ from .runs import (
     write_npz,
     write_table,
 )
-from .splits import pair_keys, split_pairs, unique_pairs
+from .splits import PairSplit, pair_keys, split_pairs, unique_pairs
 from .train import EpochReport, TrainConfig
 
 METHODS = ("gnt", "gne_mlp", *BASELINES)
@@ -87,45 +87,76 @@ def run_pipeline(dataset: Dataset, settings: RunSettings, run_dir: Path,
 
 def _run(dataset: Dataset, settings: RunSettings, run_dir: Path, report: Progress) -> dict:
     timings: dict[str, float] = {}
+    split = make_split(dataset, settings, report, timings)
+    save_split(run_dir, split, dataset.genes)
+    fitted = fit_methods(dataset, split, settings, report, timings)
+    for name, predictor in fitted.items():
+        save_predictor(run_dir, predictor, prefix="model" if name == "gnt" else name)
+
+    started = time.perf_counter()
+    candidates = score_candidates(
+        fitted["gnt"], dataset, split, universe=settings.universe,
+        threshold=settings.threshold, device=settings.train.device,
+        progress=lambda done, total: report("score", done, total, {}),
+        stream_to=run_dir / "candidates.parquet")
+    timings["score_candidates_s"] = time.perf_counter() - started
+    timings["candidates_pairs_per_s"] = candidates.n_pairs / max(timings["score_candidates_s"],
+                                                                 1e-9)
+    known = None
+    if candidates.pairs is not None:
+        known = (candidates.pairs, candidates.scores)
+    scores = test_scores(dataset, split, fitted, settings, report, known_gnt=known)
+    metrics = _metrics(split, scores, fitted, settings, candidates, timings)
+    _save_results(run_dir, dataset, split, scores, fitted, metrics, candidates.table)
+    return metrics
+
+
+def make_split(dataset: Dataset, settings: RunSettings, report: Progress,
+               timings: dict) -> PairSplit:
     started = time.perf_counter()
     report("split", 0, 1, {})
     split = split_pairs(dataset.edges, dataset.n_genes, protocol=settings.protocol,
                         seed=settings.seed, regulators=dataset.regulators)
-    save_split(run_dir, split, dataset.genes)
     timings["split_s"] = time.perf_counter() - started
     report("split", 1, 1, split.summary())
+    return split
 
+
+def fit_methods(dataset: Dataset, split: PairSplit, settings: RunSettings, report: Progress,
+                timings: dict) -> dict[str, GNTLinkPredictor]:
+    """GNT, and the GNE-MLP ablation when asked, fitted on the same split."""
     models = {"gnt": settings.train}
     if settings.ablation:
         models["gne_mlp"] = replace(settings.train, architecture="mlp")
-    fitted = {}
-    for name, config in models.items():
-        fitted[name] = _fit(dataset, split, settings, config, name, report, timings)
-        save_predictor(run_dir, fitted[name], prefix="model" if name == "gnt" else name)
+    return {name: _fit(dataset, split, settings, config, name, report, timings)
+            for name, config in models.items()}
 
-    t0 = time.perf_counter()
-    candidates = candidate_pairs(dataset, settings.universe)
-    cand_scores = score_pairs(fitted["gnt"], candidates, device=settings.train.device,
-                              progress=lambda done, total: report("score", done, total, {}))
-    timings["score_candidates_s"] = time.perf_counter() - t0
-    timings["candidates_pairs_per_s"] = len(candidates) / max(timings["score_candidates_s"], 1e-9)
 
-    test = split.test
-    scores = {"gnt": lookup_scores(candidates, cand_scores, test.pairs, dataset.n_genes,
-                                   fitted["gnt"])}
-    if "gne_mlp" in fitted:
-        scores["gne_mlp"] = fitted["gne_mlp"].decision_function(test.pairs)
+def test_scores(dataset: Dataset, split: PairSplit, fitted: dict[str, GNTLinkPredictor],
+                settings: RunSettings, report: Progress, *, timings: dict | None = None,
+                known_gnt: tuple[np.ndarray, np.ndarray] | None = None
+                ) -> dict[str, np.ndarray]:
+    """Every method's scores of the test pairs (GNT's taken from `known_gnt` where there)."""
+    pairs, scores = split.test.pairs, {}
     report("baselines", 0, 1, {})
-    scores |= baseline_scores(test.pairs, dataset.expression, split.train.positives,
-                              settings.seed)
+    for name, predictor in fitted.items():
+        started = time.perf_counter()
+        if name == "gnt" and known_gnt is not None:
+            scores[name] = lookup_scores(*known_gnt, pairs, dataset.n_genes, predictor)
+        else:
+            scores[name] = predictor.decision_function(pairs, device=settings.train.device)
+        _record(timings, f"{name}_score_s", started)
+    for name, function in BASELINE_FUNCTIONS.items():
+        started = time.perf_counter()
+        scores[name] = function(pairs, dataset.expression, split.train.positives, settings.seed)
+        _record(timings, f"{name}_score_s", started)
     report("baselines", 1, 1, {})
+    return scores
 
-    status, test_negative = known_status(candidates, split, dataset.edges, dataset.n_genes)
-    table = rank_table(candidates, cand_scores, dataset.genes, status, test_negative,
-                       settings.threshold)
-    metrics = _metrics(split, scores, fitted, settings, table, timings)
-    _save_results(run_dir, dataset, split, scores, fitted, metrics, table)
-    return metrics
+
+def _record(timings: dict | None, key: str, started: float) -> None:
+    if timings is not None:
+        timings[key] = time.perf_counter() - started
 
 
 def _fit(dataset: Dataset, split, settings: RunSettings, config: TrainConfig, name: str,
@@ -159,7 +190,8 @@ def lookup_scores(pairs: np.ndarray, scores: np.ndarray, query: np.ndarray, n_ge
 
 
 def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSettings,
-             table: pd.DataFrame, timings: dict) -> dict:
+             candidates: Candidates, timings: dict) -> dict:
+    table = candidates.table
     return {
         "protocol": settings.protocol, "seed": settings.seed, "split": split.summary(),
         "test": {name: evaluation_metrics(split.test.labels, s) for name, s in scores.items()},
@@ -168,7 +200,9 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
                               "device": p.training_.device, "softmax": p.training_.softmax,
                               "svm_train_pairs": p.svm_train_pairs_}
                        for name, p in fitted.items()},
-        "candidates": {"universe": settings.universe, "n_pairs": len(table),
+        "candidates": {"universe": settings.universe, "n_pairs": candidates.n_pairs,
+                       "streamed": candidates.streamed,
+                       "top_k_per_regulator": candidates.top_k, "rows_kept": len(table),
                        "threshold": settings.threshold,
                        "n_above_threshold": int((table["score"] > settings.threshold).sum()),
                        "n_false_positives": int(table["false_positive"].sum())},
@@ -261,8 +295,9 @@ def evaluate_run(run_dir: Path) -> dict:
 
 def rescore_run(run_dir: Path, *, universe: str | None = None, threshold: float | None = None,
                 device: str = "auto", progress: Callable[[int, int], None] | None = None,
-                ) -> pd.DataFrame:
-    """The ranked candidate table recomputed from the saved model."""
+                stream_to: Path | None = None) -> pd.DataFrame:
+    """The ranked candidate table recomputed from the saved model (genome-scale universes
+    stream every score to `stream_to` and keep the best pairs of each regulator)."""
     config = read_json(Path(run_dir) / "config.json")
     dataset = load_run_dataset(run_dir)
     split = load_run_split(run_dir, dataset)
@@ -270,4 +305,4 @@ def rescore_run(run_dir: Path, *, universe: str | None = None, threshold: float 
     return score_candidates(load_predictor(run_dir), dataset, split,
                             universe=universe or settings["universe"],
                             threshold=settings["threshold"] if threshold is None else threshold,
-                            device=device, progress=progress)
+                            device=device, progress=progress, stream_to=stream_to).table

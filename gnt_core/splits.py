@@ -67,17 +67,19 @@ def unique_pairs(edges: np.ndarray, n_genes: int) -> np.ndarray:
     return edges[np.sort(first)]
 
 
-def regulator_gene_pairs(n_genes: int, regulators: np.ndarray) -> np.ndarray:
+def regulator_gene_pairs(n_genes: int, regulators: np.ndarray,
+                         only: np.ndarray | None = None) -> np.ndarray:
     """Every unordered (regulator, gene) pair once, self-pairs excluded.
 
     A pair of two regulators appears once, with the lower-index gene as the regulator side.
+    `only` limits the output to those regulators (for making the pairs block by block).
     """
     regulators = np.unique(np.asarray(regulators, dtype=np.int64))
     is_regulator = np.zeros(n_genes, dtype=bool)
     is_regulator[regulators] = True
     genes = np.arange(n_genes, dtype=np.int64)
     blocks = []
-    for r in regulators:
+    for r in regulators if only is None else np.asarray(only, dtype=np.int64):
         keep = (genes != r) & ~(is_regulator & (genes < r))
         others = genes[keep]
         blocks.append(np.stack([np.full(len(others), r), others], axis=1))
@@ -140,23 +142,24 @@ class _NegativeSampler:
     def __init__(self, n_genes: int, known_keys: np.ndarray, rng: np.random.Generator):
         self.n = n_genes
         self.rng = rng
-        self.known = set(known_keys.tolist())
-        self.used: set[int] = set()
-        self.neighbours: dict[int, set[int]] = {}
+        self.blocked: dict[int, set[int]] = {}  # gene -> partners it may not be paired with
+        self.n_blocked = 0
         for key in known_keys.tolist():
-            a, b = divmod(key, n_genes)
-            self.neighbours.setdefault(a, set()).add(b)
-            self.neighbours.setdefault(b, set()).add(a)
+            self._block(*divmod(key, n_genes))
+
+    def _block(self, a: int, b: int) -> None:
+        self.blocked.setdefault(a, set()).add(b)
+        self.blocked.setdefault(b, set()).add(a)
+        self.n_blocked += 1
 
     def _take(self, a: int, b: int) -> bool:
-        key = min(a, b) * self.n + max(a, b)
-        if a == b or key in self.known or key in self.used:
+        if a == b or b in self.blocked.get(a, ()):
             return False
-        self.used.add(key)
+        self._block(a, b)
         return True
 
     def random(self, count: int) -> np.ndarray:
-        available = self.n * (self.n - 1) // 2 - len(self.known) - len(self.used)
+        available = self.n * (self.n - 1) // 2 - self.n_blocked
         if count > available:
             raise ValueError(f"only {available} non-edge pairs remain; cannot draw {count}")
         out: list[tuple[int, int]] = []
@@ -170,14 +173,14 @@ class _NegativeSampler:
     def matched(self, regulators: np.ndarray) -> np.ndarray:
         """One non-target gene per entry of `regulators` (as many per regulator as listed)."""
         out = []
+        genes = np.arange(self.n, dtype=np.int64)
         unique, counts = np.unique(regulators, return_counts=True)
         for r, count in zip(unique.tolist(), counts.tolist(), strict=True):
-            excluded = self.neighbours.get(r, set()) | {r}
-            free = [g for g in range(self.n) if g not in excluded
-                    and min(r, g) * self.n + max(r, g) not in self.used]
+            taken = np.fromiter(self.blocked.get(r, ()), dtype=np.int64)
+            free = np.setdiff1d(genes, np.append(taken, r), assume_unique=True)
             chosen = self.rng.choice(free, size=min(count, len(free)), replace=False)
             for g in chosen.tolist():
-                self._take(r, g)
+                self._block(r, g)
                 out.append((r, g))
         return np.array(out, dtype=np.int64).reshape(-1, 2)
 

@@ -44,7 +44,7 @@ def test_curves_are_thinned_and_end_points_kept():
 def test_baselines_compute_what_they_claim():
     train_pos = np.array([[0, 1], [0, 2], [3, 0]])
     pairs = np.array([[0, 4], [1, 2]])
-    assert degree_scores(pairs, train_pos, 5).tolist() == [3 + 0, 1 + 1]
+    assert degree_scores(pairs, np.zeros((5, 2)), train_pos).tolist() == [3 + 0, 1 + 1]
     x = np.random.default_rng(0).standard_normal((5, 30))
     expected = [abs(np.corrcoef(x[a], x[b])[0, 1]) for a, b in pairs]
     np.testing.assert_allclose(pcc_scores(pairs, x), expected, rtol=1e-5)

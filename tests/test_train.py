@@ -39,7 +39,7 @@ def test_gnt_learns_held_out_edges_on_the_demo(demo, split):
         auroc = evaluation_metrics(split.test.labels,
                                    model.decision_function(split.test.pairs))["auroc"]
         chance = evaluation_metrics(split.test.labels,
-                                    random_scores(split.test.pairs, 0))["auroc"]
+                                    random_scores(split.test.pairs, seed=0))["auroc"]
         assert auroc > 0.8 and auroc > chance + 0.2, architecture
 
 

@@ -1,0 +1,190 @@
+"""The benchmark grid: datasets × protocols × seeds × methods, on the same test pairs per cell.
+
+Each finished cell (dataset, protocol, seed) appends one row per method to `results.csv`, so a
+run that stops resumes where it stopped; `summary.md` gives mean ± sd per method and protocol,
+says which method wins where, and names the machine, versions and settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .evaluate import evaluation_metrics
+from .io import Dataset
+from .pipeline import (
+    METHODS,
+    RunSettings,
+    fit_methods,
+    make_split,
+    package_versions,
+    test_scores,
+)
+from .runs import write_bytes, write_json, write_table
+from .train import resolve_device
+
+METRICS = ("auroc", "auprc", "auprc_ratio", "epr")
+COLUMNS = ("dataset", "protocol", "seed", "method", *METRICS, "train_s", "score_s", "n_pos",
+           "n_neg", "device", "config")
+LABELS = {"auroc": "AUROC", "auprc": "AUPRC", "auprc_ratio": "AUPRC ratio", "epr": "EPR"}
+
+# progress(cells done, cells in all, label of the cell being computed or skipped)
+Progress = Callable[[int, int, str], None]
+
+
+def environment(device: str) -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    gpu = torch.cuda.get_device_name(0) if device == "cuda" else "none"
+    return {"device": device, "cpu": cpu, "cpu_count": os.cpu_count(),
+            "torch_threads": torch.get_num_threads(), "gpu": gpu,
+            "versions": package_versions(), "date": time.strftime("%Y-%m-%d")}
+
+
+def config_id(settings: RunSettings) -> str:
+    """A short hash of everything but protocol and seed: rows of other settings never mix."""
+    values = settings.to_dict() | {"protocol": None, "seed": None}
+    values["train"] = values["train"] | {"seed": None, "device": None}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[str],
+                  seeds: list[int], settings: RunSettings, out_dir: Path,
+                  progress: Progress | None = None, command: str = "") -> pd.DataFrame:
+    """Compute every missing cell of the grid; returns all rows for these settings."""
+    out_dir = Path(out_dir)
+    settings = replace(settings, ablation=True)
+    device = resolve_device(settings.train.device)
+    config = config_id(settings)
+    results_path = out_dir / "results.csv"
+    results = pd.read_csv(results_path) if results_path.exists() else pd.DataFrame(
+        columns=COLUMNS)
+    cells = [(d, p, s) for d in datasets for p in protocols for s in seeds]
+    report = progress or (lambda *args: None)
+    loaded: dict[str, Dataset] = {}
+    for done, (name, protocol, seed) in enumerate(cells):
+        label = f"{name} / {protocol} / seed {seed}"
+        if _finished(results, name, protocol, seed, config):
+            report(done + 1, len(cells), f"{label} (kept)")
+            continue
+        report(done, len(cells), label)
+        dataset = loaded.setdefault(name, datasets[name]())
+        cell = replace(settings, protocol=protocol, seed=seed,
+                       train=replace(settings.train, seed=seed, device=device))
+        rows = pd.DataFrame(_cell_rows(dataset, name, cell, device, config), columns=COLUMNS)
+        results = pd.concat([results, rows], ignore_index=True) if len(results) else rows
+        write_table(results_path, results)
+        report(done + 1, len(cells), label)
+    mine = results[(results["config"] == config) & results["dataset"].isin(datasets)
+                   & results["protocol"].isin(protocols) & results["seed"].isin(seeds)]
+    write_json(out_dir / "environment.json", environment(device) | {
+        "settings": settings.to_dict(), "config": config, "command": command})
+    write_bytes(out_dir / "summary.md",
+                summary_markdown(mine, environment(device), settings, command).encode())
+    return mine
+
+
+def _finished(results: pd.DataFrame, name: str, protocol: str, seed: int, config: str) -> bool:
+    rows = results[(results["dataset"] == name) & (results["protocol"] == protocol)
+                   & (results["seed"] == seed) & (results["config"] == config)]
+    return set(METHODS) <= set(rows["method"])
+
+
+def _cell_rows(dataset: Dataset, name: str, settings: RunSettings, device: str,
+               config: str) -> list[dict]:
+    def quiet(*args) -> None:
+        return None
+
+    timings: dict[str, float] = {}
+    split = make_split(dataset, settings, quiet, timings)
+    fitted = fit_methods(dataset, split, settings, quiet, timings)
+    scores = test_scores(dataset, split, fitted, settings, quiet, timings=timings)
+    rows = []
+    for method in METHODS:
+        metrics = evaluation_metrics(split.test.labels, scores[method])
+        rows.append({"dataset": name, "protocol": settings.protocol, "seed": settings.seed,
+                     "method": method, **{m: metrics[m] for m in METRICS},
+                     "train_s": timings.get(f"{method}_total_s", 0.0),
+                     "score_s": timings[f"{method}_score_s"], "n_pos": metrics["n_pos"],
+                     "n_neg": metrics["n_neg"], "device": device, "config": config})
+    return rows
+
+
+# ---------------------------------------------------------------- the Markdown summary
+
+
+def _mean_sd(values: pd.Series) -> str:
+    sd = values.std(ddof=1) if len(values) > 1 else float("nan")
+    return f"{values.mean():.3f}" + ("" if np.isnan(sd) else f" ± {sd:.3f}")
+
+
+def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
+                     command: str = "") -> str:
+    train = settings.train
+    lines = ["# Benchmark summary", "",
+             f"Command: `{command}`" if command else "",
+             f"Machine: {env['cpu']}, {env['cpu_count']} CPUs (torch threads "
+             f"{env['torch_threads']}), device {env['device']}, GPU {env['gpu']}; "
+             f"{env['date']}.",
+             "Versions: " + ", ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".",
+             f"Settings: d {train.dim}, alpha {train.alpha}, {train.epochs} epochs, batch "
+             f"{train.batch_size}, lr {train.learning_rate}, softmax {train.softmax}, SVM C "
+             f"{settings.svm_c}, features {settings.features}; config {config_id(settings)}.",
+             "Cells: mean ± sd over seeds; every method is scored on the same test pairs.", ""]
+    for dataset, rows in results.groupby("dataset", sort=False):
+        seeds = sorted(rows["seed"].unique())
+        lines += [f"## {dataset}", "", f"Seeds: {', '.join(map(str, seeds))}.", ""]
+        protocols = list(dict.fromkeys(rows["protocol"]))
+        for metric in ("auroc", "auprc_ratio", "epr", "auprc"):
+            lines += [f"### {LABELS[metric]}", "",
+                      "| method | " + " | ".join(protocols) + " |",
+                      "|---|" + "---|" * len(protocols)]
+            for method in METHODS:
+                cells = [_mean_sd(rows[(rows.method == method) & (rows.protocol == p)][metric])
+                         for p in protocols]
+                lines.append(f"| {method} | " + " | ".join(cells) + " |")
+            lines.append("")
+        lines += ["### Who wins", ""] + [f"- {p}: {_verdict(rows[rows.protocol == p])}"
+                                         for p in protocols] + [""]
+        lines += ["### Time per cell (median seconds: train / score test pairs)", "",
+                  "| method | " + " | ".join(protocols) + " |",
+                  "|---|" + "---|" * len(protocols)]
+        for method in METHODS:
+            cells = []
+            for p in protocols:
+                sel = rows[(rows.method == method) & (rows.protocol == p)]
+                cells.append(f"{sel.train_s.median():.2f} / {sel.score_s.median():.3f}")
+            lines.append(f"| {method} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _verdict(rows: pd.DataFrame) -> str:
+    """Which method wins on AUROC and on AUPRC ratio, and whether by more than one sd."""
+    parts = []
+    for metric in ("auroc", "auprc_ratio"):
+        stats = rows.groupby("method")[metric].agg(["mean", "std"]).fillna(0.0)
+        ranked = stats.sort_values("mean", ascending=False)
+        best, second = ranked.index[0], ranked.index[1]
+        margin = ranked["mean"].iloc[0] - ranked["mean"].iloc[1]
+        clear = margin > max(ranked["std"].iloc[0], ranked["std"].iloc[1])
+        gnt = stats.loc["gnt", "mean"]
+        relation = "ahead by more than one sd of" if clear else "tied within one sd with"
+        parts.append(f"{LABELS[metric]}: **{best}** ({ranked['mean'].iloc[0]:.3f}) {relation} "
+                     f"{second} ({ranked['mean'].iloc[1]:.3f})"
+                     + ("" if best == "gnt" else f", GNT {gnt:.3f}"))
+    return "; ".join(parts) + "."

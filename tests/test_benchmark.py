@@ -1,0 +1,48 @@
+import pandas as pd
+import pytest
+
+from gnt_core import benchmark
+from gnt_core.benchmark import run_benchmark
+from gnt_core.cli import main
+from gnt_core.pipeline import METHODS, RunSettings
+from gnt_core.train import TrainConfig
+
+SETTINGS = RunSettings(train=TrainConfig(epochs=2))
+
+
+@pytest.fixture
+def datasets(demo):
+    return {"demo": lambda: demo}
+
+
+def test_grid_rows_summary_and_resume(datasets, tmp_path, monkeypatch):
+    results = run_benchmark(datasets, ["random", "tf-matched"], [0, 1], SETTINGS, tmp_path)
+    assert len(results) == 2 * 2 * len(METHODS)
+    assert set(results.columns) >= {"dataset", "protocol", "seed", "method", "auroc", "auprc",
+                                    "auprc_ratio", "epr", "train_s", "score_s", "device"}
+    cell = results[(results.protocol == "random") & (results.seed == 0)]
+    assert cell.n_pos.nunique() == 1 and cell.n_neg.nunique() == 1  # same test pairs
+    summary = (tmp_path / "summary.md").read_text()
+    assert "## demo" in summary and "### Who wins" in summary and "± " in summary
+    assert "torch" in summary and "Machine:" in summary
+
+    calls = []
+    original = benchmark._cell_rows
+    monkeypatch.setattr(benchmark, "_cell_rows", lambda *a: calls.append(a) or original(*a))
+    again = run_benchmark(datasets, ["random", "tf-matched"], [0, 1, 2], SETTINGS, tmp_path)
+    assert len(calls) == 2  # only the new seed's two cells were computed
+    assert len(again) == 3 * 2 * len(METHODS)
+    assert len(pd.read_csv(tmp_path / "results.csv")) == len(again)
+    other = RunSettings(train=TrainConfig(epochs=3))
+    run_benchmark(datasets, ["random"], [0], other, tmp_path)
+    assert len(calls) == 3  # other settings never reuse these rows
+
+
+def test_cli_benchmark(tmp_path, capsys):
+    assert main(["demo", str(tmp_path / "demo")]) == 0
+    assert main(["benchmark", "--data", str(tmp_path / "demo"), "--protocols", "tf-matched",
+                 "--seeds", "0", "--epochs", "1", "--out", str(tmp_path / "bench")]) == 0
+    assert len(pd.read_csv(tmp_path / "bench" / "results.csv")) == len(METHODS)
+    assert main(["benchmark", "--data", str(tmp_path / "demo"), "--protocols", "nope",
+                 "--out", str(tmp_path / "bench")]) == 2
+    assert "unknown protocol" in capsys.readouterr().err
