@@ -47,8 +47,14 @@ def _parser() -> argparse.ArgumentParser:
                                      "missing regulatory edges, with honest evaluation.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="write the synthetic demo dataset")
+    demo = commands.add_parser("demo", help="write the synthetic demo dataset (or a larger "
+                               "synthetic one)")
     demo.add_argument("out_dir", type=Path)
+    demo.add_argument("--genes", type=int, default=300)
+    demo.add_argument("--regulators", type=int, default=30)
+    demo.add_argument("--cells", type=int, default=300)
+    demo.add_argument("--regulators-per-target", type=int, default=3,
+                      help="each regulated gene gets 1 to this many regulators")
     demo.set_defaults(handler=_demo)
 
     defaults = TrainConfig()
@@ -107,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _demo(args) -> int:
-    paths = write_demo(args.out_dir)
+    paths = write_demo(args.out_dir, n_genes=args.genes, n_regulators=args.regulators,
+                       n_cells=args.cells, max_regulators_per_target=args.regulators_per_target)
     print(f"wrote the demo dataset: {', '.join(str(p) for p in paths.values())}")
     return 0
 

@@ -20,11 +20,16 @@ DEMO_FILES = {"expression": "ExpressionData.csv", "network": "refNetwork.csv",
 
 
 def make_demo_tables(n_genes: int = 300, n_regulators: int = 30, n_cells: int = 300,
-                     seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """(expression genes × cells, network Gene1/Gene2/Type, TF list), all deterministic."""
+                     seed: int = 7, max_regulators_per_target: int = 3,
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(expression genes × cells, network Gene1/Gene2/Type, TF list), all deterministic.
+
+    Each regulated gene draws 1 to max_regulators_per_target regulators, hubs more often.
+    """
     rng = np.random.default_rng(seed)
-    regulators = [f"TF{i + 1:02d}" for i in range(n_regulators)]
-    genes = regulators + [f"G{i + 1:03d}" for i in range(n_genes - n_regulators)]
+    width = len(str(n_genes))
+    regulators = [f"TF{i + 1:0{max(2, len(str(n_regulators)))}d}" for i in range(n_regulators)]
+    genes = regulators + [f"G{i + 1:0{max(3, width)}d}" for i in range(n_genes - n_regulators)]
     latent = np.zeros((n_genes, n_cells))
     time, branch = rng.random(n_cells), rng.random(n_cells) < 0.5
     n_first = n_regulators // 3
@@ -38,7 +43,8 @@ def make_demo_tables(n_genes: int = 300, n_regulators: int = 30, n_cells: int = 
             latent[gene] = rng.standard_normal(n_cells)  # not regulated by anything listed
             continue
         weights = hub_weight[:pool] / hub_weight[:pool].sum()
-        chosen = rng.choice(pool, size=min(pool, rng.integers(1, 4)), replace=False, p=weights)
+        size = min(pool, rng.integers(1, max_regulators_per_target + 1))
+        chosen = rng.choice(pool, size=size, replace=False, p=weights)
         signal = np.zeros(n_cells)
         for reg in chosen:
             sign = 1 if rng.random() < 0.7 else -1

@@ -16,7 +16,7 @@ import pandas as pd
 from .candidates import Candidates, score_candidates
 from .evaluate import BASELINE_FUNCTIONS, BASELINES, curve_points, evaluation_metrics
 from .io import Dataset, LoadReport
-from .predictor import GNTLinkPredictor
+from .predictor import SVM_MAX_TRAIN_PAIRS, GNTLinkPredictor
 from .runs import (
     load_predictor,
     load_split,
@@ -44,6 +44,7 @@ class RunSettings:
     seed: int = 0
     train: TrainConfig = field(default_factory=TrainConfig)
     svm_c: float = 1.0
+    svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS
     features: str = "hadamard"
     ablation: bool = True
     universe: str = "regulators"
@@ -165,7 +166,8 @@ def _fit(dataset: Dataset, split, settings: RunSettings, config: TrainConfig, na
         report(name, epoch.epoch, epoch.epochs, asdict(epoch))
 
     t0 = time.perf_counter()
-    predictor = GNTLinkPredictor(config, svm_c=settings.svm_c, features=settings.features)
+    predictor = GNTLinkPredictor(config, svm_c=settings.svm_c, features=settings.features,
+                                 svm_max_train_pairs=settings.svm_max_train_pairs)
     predictor.fit(dataset.expression, split.train, split.val, progress=on_epoch)
     timings[f"{name}_total_s"] = time.perf_counter() - t0
     timings[f"{name}_phase1_s"] = predictor.training_.seconds
@@ -198,7 +200,8 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
         "validation": {name: {"best_epoch": p.training_.best_epoch,
                               "probe_auroc": p.training_.best_val_auroc,
                               "device": p.training_.device, "softmax": p.training_.softmax,
-                              "svm_train_pairs": p.svm_train_pairs_}
+                              "svm_train_pairs": p.svm_train_pairs_,
+                              "svm_subsampled": p.svm_train_pairs_ < len(split.train)}
                        for name, p in fitted.items()},
         "candidates": {"universe": settings.universe, "n_pairs": candidates.n_pairs,
                        "streamed": candidates.streamed,

@@ -12,6 +12,9 @@ from .splits import PairSet
 from .train import EpochReport, TrainConfig, TrainResult, resolve_device, train_gene_embeddings
 
 SCORE_CHUNK_PAIRS = 1 << 16
+# Above this many training pairs the SVM is fitted on a stratified random subsample: its
+# support vectors (≤ this many) set the cost of scoring every candidate pair.
+SVM_MAX_TRAIN_PAIRS = 5_000
 
 
 class GNTLinkPredictor:
@@ -22,7 +25,7 @@ class GNTLinkPredictor:
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
-                 features: str = "hadamard", svm_max_train_pairs: int = 20_000):
+                 features: str = "hadamard", svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS):
         self.config = config or TrainConfig()
         self.svm_c = svm_c
         self.features = features
