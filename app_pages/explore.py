@@ -26,6 +26,11 @@ st.caption(plain(f"Run {run.name} · {config['dataset']['name']} · protocol "
                  f"{config['protocol']} · {len(table):,} scored pairs. A false positive is a "
                  "test negative scored above the run's threshold "
                  f"({config['settings']['threshold']})."))
+kept = state.run_json(run, "metrics.json").get("candidates", {})
+if kept.get("streamed"):
+    st.info(f"{kept['n_pairs']:,} pairs were scored; the best {kept['top_k_per_regulator']} "
+            "of each regulator are listed here, ranked against all of them. Every score is in "
+            f"{plain(run / 'candidates.parquet')}.")
 organism = st.selectbox("Organism for literature links", ["any", *ORGANISMS], key="organism")
 selected = filter_candidates(table, filter_widgets(table))
 store = VerdictStore()
