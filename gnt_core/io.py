@@ -12,7 +12,9 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import tempfile
+import warnings
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +25,8 @@ from typing import BinaryIO, TextIO
 
 import numpy as np
 import pandas as pd
+
+from .literature import is_valid_symbol
 
 Source = str | os.PathLike | BinaryIO
 
@@ -36,6 +40,15 @@ SIGNS = {"+": 1, "activation": 1, "activator": 1, "1": 1, "-": -1, "repression":
 DELIMITERS = ("\t", ",", ";")
 MIN_CELLS = 2
 MIN_GENES = 2
+# Documented limits (README, docs/bad-inputs.md): beyond them a load stops with a clear message
+MAX_GENES = 60_000
+MAX_CELLS = 250_000
+MAX_VALUES = 600_000_000  # genes × cells: 2.4 GB as float32
+MAX_EDGES = 5_000_000
+MAX_NAME_LENGTH = 200
+CHUNK_ROWS = 2_000
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+([eE][-+]?\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class GntInputError(ValueError):
@@ -219,6 +232,8 @@ class _Layout:
     header: list[str]
     first_row: list[str]
     header_line: int  # 1-based line number of the header
+    decimal: str = "."
+    second_row: list[str] = field(default_factory=list)
 
 
 def _sniff(src: Source, role: str) -> _Layout:
@@ -229,7 +244,7 @@ def _sniff(src: Source, role: str) -> _Layout:
         for number, line in enumerate(text, start=1):
             if line.strip() and not line.startswith("#"):
                 lines.append((number, line))
-            if len(lines) == 2 or number > 10_000:
+            if len(lines) == 3 or number > 10_000:
                 break
     if not lines:
         raise GntInputError(f"{name}: the {role} file is empty. Choose the file that holds the "
@@ -244,7 +259,9 @@ def _sniff(src: Source, role: str) -> _Layout:
         delimiter = " "
     header = _split_line(header_text, delimiter)
     first_row = _split_line(lines[1][1], delimiter) if len(lines) > 1 else []
-    return _Layout(delimiter, header, first_row, header_line)
+    second_row = _split_line(lines[2][1], delimiter) if len(lines) > 2 else []
+    decimal = "," if delimiter == ";" and any(_DECIMAL_COMMA.match(f) for f in first_row) else "."
+    return _Layout(delimiter, header, first_row, header_line, decimal, second_row)
 
 
 def _split_line(line: str, delimiter: str) -> list[str]:
@@ -253,25 +270,30 @@ def _split_line(line: str, delimiter: str) -> list[str]:
     return [f.strip() for f in next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter))]
 
 
-def _locate(src: Source, delimiter: str, bad: Callable[[str], bool],
-            skip_first_column: bool = True) -> tuple[int, int, str] | None:
-    """Line number, column number (both 1-based) and text of the first cell for which bad()."""
+@dataclass
+class _Place:
+    line: int
+    column: int  # the offending column, or for a ragged row its number of fields
+    text: str
+    ragged: bool = False
+
+
+def _locate(src: Source, layout: _Layout, bad: Callable[[str], bool],
+            n_fields: int | None = None) -> _Place | None:
+    """The first value (after the name column) for which bad(), or with n_fields the first row
+    with another number of fields, whichever comes first."""
     with open_text(src) as text:
-        reader = csv.reader(text, delimiter=delimiter) if delimiter != " " else (
+        rows = csv.reader(text, delimiter=layout.delimiter) if layout.delimiter != " " else (
             line.split() for line in text)
-        seen_header = False
-        for row_number, row in enumerate(reader, start=1):
-            line = reader.line_num if hasattr(reader, "line_num") else row_number
-            if not row or not "".join(row).strip() or row[0].startswith("#"):
+        for number, row in enumerate(rows, start=1):
+            line = getattr(rows, "line_num", number)
+            if line <= layout.header_line or not "".join(row).strip() or row[0].startswith("#"):
                 continue
-            if not seen_header:
-                seen_header = True
-                continue
-            for column, cell in enumerate(row, start=1):
-                if skip_first_column and column == 1:
-                    continue
+            if n_fields is not None and len(row) != n_fields:
+                return _Place(line, len(row), "", ragged=True)
+            for column, cell in enumerate(row[1:], start=2):
                 if bad(cell.strip()):
-                    return line, column, cell
+                    return _Place(line, column, cell)
     return None
 
 
@@ -290,6 +312,8 @@ def read_expression(src: Source, *, orientation: str = "auto",
         return read_h5ad(src)
     layout = _sniff(src, "expression")
     header, notes = _expression_header(layout, name)
+    if layout.decimal == ",":
+        notes.append("Read decimal commas (1,5 = 1.5): the file uses ';' between values.")
     values, row_labels = _read_numeric_body(src, layout, header, name)
     col_labels = header[1:]
     orientation = _choose_orientation(orientation, row_labels, col_labels, network_genes, notes)
@@ -301,7 +325,8 @@ def read_expression(src: Source, *, orientation: str = "auto",
 
 def _expression_header(layout: _Layout, name: str) -> tuple[list[str], list[str]]:
     header, notes = list(layout.header), []
-    if layout.first_row and len(layout.first_row) == len(header) + 1:
+    rows = [r for r in (layout.first_row, layout.second_row) if r]
+    if rows and all(len(r) == len(header) + 1 for r in rows):
         header = [""] + header  # R's write.csv leaves out the row-label field
         notes.append("The header has no field above the gene names (R style); read it as such.")
     while len(header) > 2 and header[-1] == "" and (
@@ -322,60 +347,112 @@ def _expression_header(layout: _Layout, name: str) -> tuple[list[str], list[str]
 
 def _read_numeric_body(src: Source, layout: _Layout, header: list[str],
                        name: str) -> tuple[np.ndarray, list[str]]:
+    """The values as float32, read CHUNK_ROWS rows at a time into a preallocated array (memory
+    stays near the size of the matrix), stopping as soon as a limit is passed."""
     n = len(header)
-    dtypes = {0: str} | {i: np.float32 for i in range(1, n)}
+    max_rows = max(MAX_GENES, MAX_CELLS)
+    if n - 1 > max_rows:
+        raise _too_large(name, f"the header has {n - 1:,} columns")
+    capacity = min(_count_lines(src) - layout.header_line, max_rows + 1)
+    values = np.empty((max(capacity, 0), n - 1), dtype=np.float32)
+    labels: list[str] = []
     sep = r"\s+" if layout.delimiter == " " else layout.delimiter
     try:
-        with open_text(src) as text:
-            frame = pd.read_csv(text, sep=sep, header=None, names=list(range(n)),
-                                skiprows=layout.header_line, usecols=range(n), dtype=dtypes,
-                                comment=None, skip_blank_lines=True, engine="c",
-                                na_filter=True, keep_default_na=True, index_col=False)
+        with open_text(src) as text, warnings.catch_warnings():
+            # pandas drops the fields of a too-long row with only a warning: make it an error
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            chunks = pd.read_csv(text, sep=sep, header=None, names=list(range(n)),
+                                 skiprows=layout.header_line, dtype={0: str} | {
+                                     i: np.float32 for i in range(1, n)},
+                                 skip_blank_lines=True, engine="c", index_col=False,
+                                 decimal=layout.decimal, chunksize=CHUNK_ROWS)
+            for chunk in chunks:
+                start = len(labels)
+                if start + len(chunk) > max_rows or (start + len(chunk)) * (n - 1) > MAX_VALUES:
+                    raise _too_large(name, f"more than {start + len(chunk) - 1:,} rows of "
+                                     f"{n - 1:,} values")
+                values[start:start + len(chunk)] = chunk.iloc[:, 1:].to_numpy(np.float32)
+                labels.extend(chunk[0].astype(str).str.strip())
     except GntInputError:
         raise
-    except ValueError as err:
-        raise _explain_bad_value(src, layout, name, err) from None
-    labels = frame[0].astype(str).str.strip().tolist()
-    values = frame.drop(columns=0).to_numpy(dtype=np.float32)
-    _check_finite(src, layout, values, name)
+    except (ValueError, pd.errors.ParserWarning) as err:  # not a number, or a ragged row
+        raise _explain_bad_value(src, layout, name, n, err) from None
+    values = values[:len(labels)]
+    _check_finite(src, layout, values, name, n)
     return values, labels
 
 
-def _explain_bad_value(src: Source, layout: _Layout, name: str, err: Exception) -> GntInputError:
+def _count_lines(src: Source) -> int:
+    """Newlines in the (decompressed) file, plus one: an upper bound on its rows."""
+    count = 1
+    with _open_binary(src) as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+        try:
+            for block in iter(lambda: stream.read(1 << 22), b""):
+                count += block.count(b"\n")
+        except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+            raise GntInputError(f"{source_name(src)}: the gzip data is truncated or corrupt "
+                                f"({err}). Download or compress the file again.") from None
+    return count
+
+
+def _too_large(name: str, what: str) -> GntInputError:
+    return GntInputError(f"{name}: {what}, beyond what GNT Explorer handles: at most "
+                         f"{MAX_GENES:,} genes, {MAX_CELLS:,} cells and {MAX_VALUES:,} values. "
+                         "Keep the most variable genes (or subsample cells) and load again.")
+
+
+def _explain_bad_value(src: Source, layout: _Layout, name: str, n_fields: int,
+                       err: Exception) -> GntInputError:
     def not_number(cell: str) -> bool:
         if cell == "":
             return False
         try:
-            float(cell)
+            float(cell.replace(",", ".") if layout.decimal == "," else cell)
         except ValueError:
             return True
         return False
 
-    where = _locate(src, layout.delimiter, not_number)
+    where = _locate(src, layout, not_number, n_fields)
     if where is None:
         return GntInputError(f"{name}: could not read the expression values ({err}). Check that "
                              "every row has the same number of fields as the header.")
-    line, column, text = where
-    hint = ""
-    if layout.delimiter == ";" and "," in text:
-        hint = " It looks like a decimal comma: save the file with decimal points."
-    return GntInputError(f"{name}: line {line}, column {column} holds {text[:40]!r}, which is "
-                         f"not a number. Every value after the gene name must be numeric.{hint}")
+    if where.ragged:
+        return _ragged(name, where, n_fields)
+    return GntInputError(f"{name}: line {where.line}, column {where.column} holds "
+                         f"{where.text[:40]!r}, which is not a number. Every value after the "
+                         "gene name must be numeric.")
 
 
-def _check_finite(src: Source, layout: _Layout, values: np.ndarray, name: str) -> None:
+def _ragged(name: str, where: _Place, expected: int) -> GntInputError:
+    return GntInputError(f"{name}: line {where.line} has {where.column} fields but the header "
+                         f"has {expected}. Every row needs a name and one value per column; look "
+                         "for a missing or extra delimiter on that line.")
+
+
+def _check_finite(src: Source, layout: _Layout, values: np.ndarray, name: str,
+                  n_fields: int) -> None:
     if np.isfinite(values).all():
         return
 
     def not_finite(cell: str) -> bool:
         try:
-            return not np.isfinite(float(cell)) if cell else True
+            number = float(cell.replace(",", ".") if layout.decimal == "," else cell)
+            return not np.isfinite(number)
         except ValueError:
-            return False
+            return cell == ""
 
-    where = _locate(src, layout.delimiter, not_finite)
-    place = f"line {where[0]}, column {where[1]} holds {where[2][:40]!r}" if where else \
-        "a value is missing, NaN or infinite"
+    where = _locate(src, layout, not_finite, n_fields)
+    if where is not None and where.ragged:
+        raise _ragged(name, where, n_fields)
+    if where is None:
+        place = "a value is missing, NaN or infinite"
+    elif where.text.strip() == "":
+        place = f"line {where.line}, column {where.column} is empty"
+    else:
+        place = f"line {where.line}, column {where.column} holds {where.text[:40]!r}"
     raise GntInputError(f"{name}: {place}. Expression values must be finite numbers: fill "
                         "missing values (with 0 for undetected expression) or remove the row.")
 
@@ -409,6 +486,10 @@ def _validated_expression(values: np.ndarray, genes: list[str], cells: list[str]
         position = next(i for i, g in enumerate(genes) if g == "" or g.lower() == "nan")
         raise GntInputError(f"{name}: gene number {position + 1} has an empty name. Give every "
                             "gene a name.")
+    _check_names(genes, "gene", name)
+    _check_names(cells, "cell", name)
+    if len(genes) > MAX_GENES or len(cells) > MAX_CELLS:
+        raise _too_large(name, f"{len(genes):,} genes × {len(cells):,} cells")
     duplicated = pd.Index(genes)[pd.Index(genes).duplicated()].unique().tolist()
     if duplicated:
         raise GntInputError(f"{name}: {len(duplicated)} gene names occur more than once "
@@ -424,6 +505,12 @@ def _validated_expression(values: np.ndarray, genes: list[str], cells: list[str]
         cells = _make_unique(cells)
         notes.append("Some cell names occurred more than once; suffixes (-1, -2, …) make them "
                      "unique.")
+    unusual = [g for g in genes if not is_valid_symbol(g)]
+    if unusual:
+        notes.append(f"{len(unusual)} gene names hold spaces or other characters than letters, "
+                     f"digits, '.', '-' and '_', or more than 40 characters "
+                     f"({_preview([repr(g) for g in unusual])}); they "
+                     "are kept, but literature links are not offered for them.")
     if (values < 0).any():
         notes.append(f"{int((values < 0).sum())} expression values are negative; BEELINE "
                      "expects log-scale values ≥ 0. Values are used as given (standardised per "
@@ -433,6 +520,17 @@ def _validated_expression(values: np.ndarray, genes: list[str], cells: list[str]
                      f"{values.max():.0f}: these look like raw counts. GNT expects log-scale "
                      "values such as log2(x + 1).")
     return ExpressionTable(values, genes, cells, orientation, notes)
+
+
+def _check_names(names: list[str], kind: str, source: str) -> None:
+    for position, label in enumerate(names, start=1):
+        if _CONTROL.search(label):
+            raise GntInputError(f"{source}: {kind} number {position} ({label[:40]!r}) holds a "
+                                "control character. Remove it from the name and load again.")
+        if len(label) > MAX_NAME_LENGTH:
+            raise GntInputError(f"{source}: {kind} number {position} has a name of {len(label)} "
+                                f"characters ({label[:30]!r}…); names are limited to "
+                                f"{MAX_NAME_LENGTH}. Check the file's orientation and columns.")
 
 
 def _make_unique(names: list[str]) -> list[str]:
@@ -526,20 +624,30 @@ def read_network(src: Source) -> EdgeTable:
     return EdgeTable(regs.tolist(), tgts.tolist(), weights, signs, notes)
 
 
-def _read_strings(src: Source, layout: _Layout) -> pd.DataFrame:
+def _read_strings(src: Source, layout: _Layout, max_rows: int = MAX_EDGES) -> pd.DataFrame:
+    """Every field as text, read in chunks; stops with a clear error beyond max_rows rows."""
     sep = r"\s+" if layout.delimiter == " " else layout.delimiter
+    n = max(len(layout.header), 2)
+    chunks, rows = [], 0
     try:
         with open_text(src) as text:
-            table = pd.read_csv(text, sep=sep, header=None, skiprows=layout.header_line,
-                                dtype=str, keep_default_na=False, skip_blank_lines=True,
-                                engine="python" if sep == r"\s+" else "c", index_col=False,
-                                names=list(range(max(len(layout.header), 2))))
+            for chunk in pd.read_csv(text, sep=sep, header=None, skiprows=layout.header_line,
+                                     dtype=str, keep_default_na=False, skip_blank_lines=True,
+                                     engine="python" if sep == r"\s+" else "c",
+                                     index_col=False, names=list(range(n)),
+                                     chunksize=200_000):
+                rows += len(chunk)
+                if rows > max_rows:
+                    raise GntInputError(f"{source_name(src)}: more than {max_rows:,} lines; "
+                                        f"GNT Explorer reads at most {max_rows:,} edges. Keep "
+                                        "the most confident edges and load again.")
+                chunks.append(chunk)
     except pd.errors.EmptyDataError:
-        return pd.DataFrame(columns=range(len(layout.header)))
+        return pd.DataFrame(columns=range(n))
     except pd.errors.ParserError as err:
         raise GntInputError(f"{source_name(src)}: {err}. Every line must have the same number "
                             "of fields as the header.") from None
-    return table
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=range(n))
 
 
 def _find_column(lowered: list[str], names: tuple[str, ...], exclude: int | None = None):

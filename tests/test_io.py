@@ -74,6 +74,12 @@ def test_r_style_header_and_trailing_delimiters_are_repaired(tmp_path):
     assert any("trailing" in n for n in expr.notes)
 
 
+def test_decimal_commas_are_read(tmp_path):
+    expr = read_expression(write(tmp_path, "eu.csv", ";c1;c2\nA;1,5;2\nB;-0,25;3\n"))
+    assert expr.values.tolist() == [[1.5, 2.0], [-0.25, 3.0]]
+    assert any("decimal commas" in n for n in expr.notes)
+
+
 def test_bom_and_crlf_are_accepted(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + EXPR.replace("\n", "\r\n").encode())
@@ -149,11 +155,12 @@ def test_report_counts_repairs(tmp_path):
     ("text.csv", ",c1,c2\nA,1,2\nB,x1,3\n", "line 3, column 2 holds 'x1'"),
     ("nan.csv", ",c1,c2\nA,1,2\nB,nan,3\n", "line 3, column 2"),
     ("inf.csv", ",c1,c2\nA,1,inf\nB,1,3\n", "line 2, column 3"),
-    ("empty_cell.csv", ",c1,c2\nA,1,\nB,1,3\n", "line 2, column 3"),
+    ("empty_cell.csv", ",c1,c2\nA,1,\nB,1,3\n", "line 2, column 3 is empty"),
     ("dupe.csv", ",c1,c2\nA,1,2\nA,1,3\n", "occur more than once (A)"),
     ("onecell.csv", ",c1\nA,1\nB,2\n", "only 1 cell"),
     ("onecol.csv", "A\nB\n", "single column"),
-    ("decimal_comma.csv", ";c1;c2\nA;1,5;2\nB;1;3\n", "decimal comma"),
+    ("ragged.csv", ",c1,c2\nA,1,2\nB,1\n", "line 3 has 2 fields but the header has 3"),
+    ("extra.csv", ",c1,c2\nA,1,2\nB,1,3,4\nC,1,1\n", "line 3 has 4 fields"),
 ])
 def test_bad_expression_files_name_file_and_place(tmp_path, name, text, needle):
     path = write(tmp_path, name, text)

@@ -1,0 +1,231 @@
+"""Write the malformed-input corpus (tests/data/bad/) and its table (docs/bad-inputs.md).
+
+    .venv/bin/python tests/data/make_bad_inputs.py
+
+Every case is a set of input files (a good expression, network or TF list fills the roles the
+case does not break) and the behaviour expected of the readers: a repair named in the load
+report, or a GntInputError naming the file and the place. The table is made by loading each case
+with gnt_core, so it shows the messages a user really gets.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BAD = HERE / "bad"
+DOC = HERE.parents[1] / "docs" / "bad-inputs.md"
+
+CELLS = ["c1", "c2", "c3", "c4"]
+GENES = ["TF1", "TF2", "G1", "G2", "G3", "G4"]
+VALUES = [[1.5, 0.0, 2.25, 3.0], [0.5, 1.0, 0.0, 2.0], [2.0, 2.5, 1.0, 0.0],
+          [0.0, 1.0, 3.5, 1.25], [1.0, 0.25, 0.5, 2.0], [3.0, 0.0, 1.0, 1.5]]
+EDGES = [("TF1", "G1"), ("TF1", "G2"), ("TF2", "G3"), ("TF2", "G4"), ("TF1", "TF2")]
+
+
+def expression(genes=GENES, cells=CELLS, values=VALUES, sep=",", corner="") -> str:
+    lines = [sep.join([corner, *cells])]
+    lines += [sep.join([g, *map(str, row)]) for g, row in zip(genes, values, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+def network(edges=EDGES, header="Gene1,Gene2") -> str:
+    return "\n".join([header, *(",".join(e) for e in edges)]) + "\n"
+
+
+GOOD = {"expression": ("expression.csv", expression()), "network": ("network.csv", network())}
+
+
+def _gzip(text: str) -> bytes:
+    return gzip.compress(text.encode(), mtime=0)
+
+
+def _corrupt_h5ad() -> bytes:
+    return b"\x89HDF\r\n\x1a\n" + bytes(range(200)) * 3
+
+
+# name -> (files that replace the good ones, expected "error"/"repair"/"ok", text to find)
+CASES: dict[str, tuple[dict[str, tuple[str, str | bytes]], str, str]] = {
+    "empty file": ({"expression": ("empty.csv", "")}, "error", "is empty"),
+    "only blank lines": ({"expression": ("blank.csv", "\n \n\t\n")}, "error", "is empty"),
+    "header only": ({"expression": ("header_only.csv", ",c1,c2,c3\n")}, "error",
+                    "only a header"),
+    "binary garbage": ({"expression": ("garbage.csv", bytes(range(256)) * 8)}, "error",
+                       "UTF-8"),
+    "an Excel workbook": ({"expression": ("book.xlsx.csv", b"PK\x03\x04" + bytes(300))},
+                          "error", "binary"),
+    "Latin-1 text": ({"expression": ("latin1.csv", expression(genes=["CAFÉ", *GENES[1:]])
+                                     .encode("latin-1"))}, "error", "not UTF-8"),
+    "wrong delimiter (|)": ({"expression": ("pipes.csv", expression(sep="|"))}, "error",
+                            "single column"),
+    "semicolons with decimal commas": (
+        {"expression": ("excel_eu.csv", expression(sep=";").replace(".", ","))}, "repair",
+        "decimal commas"),
+    "text in a numeric column": (
+        {"expression": ("text.csv", expression().replace("0.5,1.0", "0.5,abc"))}, "error",
+        "line 3, column 3 holds 'abc'"),
+    "NaN value": ({"expression": ("nan.csv", expression().replace("2.25", "NaN"))}, "error",
+                  "line 2, column 4 holds 'NaN'"),
+    "infinite value": ({"expression": ("inf.csv", expression().replace("2.25", "inf"))},
+                       "error", "line 2, column 4 holds 'inf'"),
+    "missing value": ({"expression": ("missing.csv", expression().replace(",2.25,", ",,"))},
+                      "error", "line 2, column 4 is empty"),
+    "negative values": ({"expression": ("negative.csv", expression().replace("2.25", "-2.25"))},
+                        "repair", "negative"),
+    "duplicate gene names": ({"expression": ("dup_genes.csv", expression(
+        genes=["TF1", "TF2", "G1", "G1", "G3", "G4"]))}, "error", "occur more than once (G1)"),
+    "duplicate cell names": ({"expression": ("dup_cells.csv", expression(
+        cells=["c1", "c1", "c3", "c4"]))}, "repair", "cell names occurred more than once"),
+    "one gene": ({"expression": ("one_gene.csv", expression(genes=GENES[:1],
+                                                            values=VALUES[:1]))},
+                 "error", "only 1 gene"),
+    "one cell": ({"expression": ("one_cell.csv", expression(cells=CELLS[:1],
+                                                            values=[r[:1] for r in VALUES]))},
+                 "error", "only 1 cell"),
+    "UTF-8 byte-order mark": ({"expression": ("bom.csv", b"\xef\xbb\xbf"
+                                              + expression().encode())}, "ok", ""),
+    "CRLF line ends": ({"expression": ("crlf.csv", expression().replace("\n", "\r\n"))}, "ok",
+                       ""),
+    "trailing commas (spreadsheet export)": (
+        {"expression": ("trailing.csv", expression().replace("\n", ",\n"))}, "repair",
+        "trailing"),
+    "quoted fields": ({"expression": ("quoted.csv", "\n".join(
+        ",".join(f'"{f}"' for f in line.split(",")) for line in expression().splitlines())
+        + "\n")}, "ok", ""),
+    "R-style header (no corner field)": (
+        {"expression": ("r_style.csv", expression().split(",", 1)[1])}, "repair", "R style"),
+    "cells × genes orientation": (
+        {"expression": ("transposed.tsv", "\n".join(["\t" + "\t".join(GENES)] + [
+            "\t".join([c, *(str(VALUES[g][i]) for g in range(len(GENES)))])
+            for i, c in enumerate(CELLS)]) + "\n")}, "repair", "cells × genes"),
+    "gene names with spaces": (
+        {"expression": ("spaces.csv", expression(genes=["TF1", "TF2", "G 1", *GENES[3:]])),
+         "network": ("network.csv", network([("TF1", "G 1"), *EDGES[1:]]))}, "repair",
+        "literature links are not offered"),
+    "unicode gene names": (
+        {"expression": ("unicode.csv", expression(genes=["TF1", "TF2", "Gène1", *GENES[3:]])),
+         "network": ("network.csv", network([("TF1", "Gène1"), *EDGES[1:]]))}, "repair",
+        "literature links are not offered"),
+    "HTML in gene names": (
+        {"expression": ("html.csv", expression(genes=["TF1", "TF2", "<b>G1</b>", *GENES[3:]])),
+         "network": ("network.csv", network([("TF1", "<b>G1</b>"), *EDGES[1:]]))}, "repair",
+        "literature links are not offered"),
+    "control character in a name": (
+        {"expression": ("control.csv", expression(genes=["TF1", "TF2", "G\x071", *GENES[3:]]))},
+        "error", "control character"),
+    "very long gene name": (
+        {"expression": ("long_name.csv", expression(genes=["TF1", "TF2", "G" * 300,
+                                                            *GENES[3:]]))},
+        "error", "names are limited to 200"),
+    "row with a missing field": (
+        {"expression": ("short_row.csv", expression().replace(",2.25,3.0", ",2.25"))}, "error",
+        "line 2 has 4 fields but the header has 5"),
+    "row with an extra field": (
+        {"expression": ("long_row.csv", expression().replace(",2.25,3.0", ",2.25,3.0,9"))},
+        "error", "line 2 has 6 fields but the header has 5"),
+    "empty gene name": ({"expression": ("no_name.csv", expression(
+        genes=["TF1", "TF2", "", *GENES[3:]]))}, "error", "empty name"),
+    "truncated gzip": ({"expression": ("truncated.csv.gz",
+                                       _gzip(expression() * 30)[:80])}, "error",
+                       "truncated or corrupt"),
+    "corrupted .h5ad": ({"expression": ("broken.h5ad", _corrupt_h5ad())}, "error",
+                        "not a readable .h5ad"),
+    "raw counts instead of log values": (
+        {"expression": ("counts.csv", expression(values=[[v * 100 + 1 for v in r]
+                                                         for r in VALUES]).replace(".0", ""))},
+        "repair", "raw counts"),
+    "a gene that never changes": (
+        {"expression": ("constant.csv", expression(values=[VALUES[0], VALUES[1], [1.0] * 4,
+                                                           *VALUES[3:]]))},
+        "repair", "same value in every cell"),
+    "network: empty file": ({"network": ("net_empty.csv", "")}, "error", "is empty"),
+    "network: header only": ({"network": ("net_header.csv", "Gene1,Gene2\n")}, "error",
+                             "holds a header but no edges"),
+    "network: one column": ({"network": ("net_one_col.csv", "TF1\nTF2\n")}, "error",
+                            "single column"),
+    "network: genes match none": ({"network": ("net_none.csv", network(
+        [("X1", "X2"), ("X3", "X4")]))}, "error", "none of its 2 edges"),
+    "network: genes match only by case": ({"network": ("net_case.csv", network(
+        [(a.lower(), b.lower()) for a, b in EDGES]))}, "error", "ignore_case"),
+    "network: all self-loops": ({"network": ("net_loops.csv", network(
+        [("TF1", "TF1"), ("G1", "G1")]))}, "error", "self-loops"),
+    "network: duplicates and self-loops": ({"network": ("net_dups.csv", network(
+        [*EDGES, EDGES[0], ("G2", "G2")]))}, "repair", "Merged 1 duplicate"),
+    "network: some genes missing": ({"network": ("net_missing.csv", network(
+        [*EDGES, ("TF1", "NOPE")]))}, "repair", "Dropped 1 edges"),
+    "network: no header": ({"network": ("net_headerless.csv", "\n".join(
+        ",".join(e) for e in EDGES) + "\n")}, "repair", "no recognised header"),
+    "network: text weight": ({"network": ("net_weight.csv", network(
+        [(a, f"{b},x{i}") for i, (a, b) in enumerate(EDGES)], header="TF,target,weight"))},
+        "error", "line 2: the weight 'x0' is not a number"),
+    "network: blank target": ({"network": ("net_blank.csv", network(
+        [*EDGES, ("TF1", "")]))}, "error", "empty regulator or target"),
+    "network: semicolons and a sign column": ({"network": ("net_semicolon.csv", "\n".join(
+        ["Gene1;Gene2;Type", *(f"{a};{b};{'+' if i % 2 else '?'}" for i, (a, b) in
+                               enumerate(EDGES))]) + "\n")}, "repair", "sign other than"),
+    "TF list: unknown columns": ({"tfs": ("tfs_columns.csv", "a,b\n1,2\n")}, "error",
+                                 "which column holds the TF symbols"),
+    "TF list: genes not in the expression": ({"tfs": ("tfs_absent.txt", "TF1\nTF9\n")},
+                                             "repair", "listed TFs are not in the expression"),
+    "TF list: empty": ({"tfs": ("tfs_empty.txt", "")}, "error", "is empty"),
+}
+
+
+def write_corpus(root: Path = BAD) -> dict[str, dict]:
+    """Write every case's files under root/<case number>/; returns the manifest."""
+    manifest = {}
+    for index, (case, (files, expect, needle)) in enumerate(CASES.items(), start=1):
+        folder = root / f"{index:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = {}
+        for role, (filename, content) in (GOOD | files).items():
+            data = content.encode() if isinstance(content, str) else content
+            (folder / filename).write_bytes(data)
+            paths[role] = f"{folder.name}/{filename}"
+        manifest[case] = {"files": paths, "expect": expect, "needle": needle}
+    (root / "cases.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    return manifest
+
+
+def outcome(case: dict, root: Path = BAD) -> tuple[str, str]:
+    """('error', message) or ('repair'/'ok', the report's notes) for one case."""
+    from gnt_core.io import GntInputError, load_dataset
+
+    files = {role: root / path for role, path in case["files"].items()}
+    try:
+        data = load_dataset(files["expression"], files["network"], tfs=files.get("tfs"))
+    except GntInputError as err:
+        return "error", str(err).replace(str(root) + "/", "")
+    notes = data.report.lines()[1:]
+    return ("repair" if notes else "ok"), " ".join(notes)
+
+
+def write_doc(manifest: dict) -> None:
+    lines = ["# Malformed inputs and what GNT Explorer does with them", "",
+             "Made by `tests/data/make_bad_inputs.py` from the corpus in `tests/data/bad/`; "
+             "`tests/test_bad_inputs.py` checks each case through the library, the `gnt` command "
+             "(exit status 2, one paragraph, no traceback) and the app's Data page.", "",
+             "| # | case | files | behaviour | message or load-report note |",
+             "|---|---|---|---|---|"]
+    for index, (case, spec) in enumerate(manifest.items(), start=1):
+        kind, message = outcome(spec)
+        broken = [p for r, p in spec["files"].items() if not p.endswith(("/expression.csv",
+                                                                         "/network.csv"))]
+        shown = message.replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {index} | {case} | {', '.join(broken) or '—'} | {kind} | {shown} |")
+    lines += ["", "Also tested, generated on the fly and not committed: a 1 GB+ expression file "
+              "(read in bounded memory), and files beyond the documented limits (at most "
+              "60,000 genes, 250,000 cells, 600 million values, 5 million network lines, names "
+              "of 200 characters; uploads up to 1 GB)."]
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parents[1]))
+    corpus = write_corpus()
+    write_doc(corpus)
+    print(f"{len(corpus)} cases in {BAD}; table in {DOC}")
