@@ -453,8 +453,9 @@ def _check_finite(src: Source, layout: _Layout, values: np.ndarray, name: str,
         place = f"line {where.line}, column {where.column} is empty"
     else:
         place = f"line {where.line}, column {where.column} holds {where.text[:40]!r}"
-    raise GntInputError(f"{name}: {place}. Expression values must be finite numbers: fill "
-                        "missing values (with 0 for undetected expression) or remove the row.")
+    raise GntInputError(f"{name}: {place}. Expression values must be finite numbers (within "
+                        "±3.4e38): fill missing values (with 0 for undetected expression) or "
+                        "remove the row.")
 
 
 def _choose_orientation(orientation: str, rows: list[str], cols: list[str],
@@ -630,7 +631,8 @@ def _read_strings(src: Source, layout: _Layout, max_rows: int = MAX_EDGES) -> pd
     n = max(len(layout.header), 2)
     chunks, rows = [], 0
     try:
-        with open_text(src) as text:
+        with open_text(src) as text, warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # fields would be dropped
             for chunk in pd.read_csv(text, sep=sep, header=None, skiprows=layout.header_line,
                                      dtype=str, keep_default_na=False, skip_blank_lines=True,
                                      engine="python" if sep == r"\s+" else "c",
@@ -644,7 +646,10 @@ def _read_strings(src: Source, layout: _Layout, max_rows: int = MAX_EDGES) -> pd
                 chunks.append(chunk)
     except pd.errors.EmptyDataError:
         return pd.DataFrame(columns=range(n))
-    except pd.errors.ParserError as err:
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
+        where = _locate(src, layout, lambda cell: False, n)
+        if where is not None and where.ragged:
+            raise _ragged(source_name(src), where, n) from None
         raise GntInputError(f"{source_name(src)}: {err}. Every line must have the same number "
                             "of fields as the header.") from None
     return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=range(n))
