@@ -168,3 +168,16 @@ def test_a_broken_run_shows_a_message_not_a_traceback(home):
     write_json(run / "extra.json", {})
     at = start("app_pages/evaluate.py")
     assert at.error and "Your runs and verdicts are safe" in at.error[0].value
+
+
+def test_hostile_file_names_and_urls_stay_harmless(home, demo_files):
+    files = {role: (f"../../evil<script>{role}\x07.csv", path.read_bytes())
+             for role, path in demo_files.items()}
+    at = upload(start(), files)
+    assert not at.exception and not at.error
+    stored = [p for p in (home / "datasets").rglob("*") if p.is_file()]
+    assert stored and all(home / "datasets" in p.parents for p in stored)
+    assert all("<" not in p.name and ".." not in p.name for p in stored)
+    at = start(run="../../etc", data="../../etc/passwd")
+    assert not at.error
+    assert at.header[0].value == "Active dataset: demo \\(synthetic\\)"
