@@ -368,9 +368,10 @@ def _read_numeric_body(src: Source, layout: _Layout, header: list[str],
                                  decimal=layout.decimal, chunksize=CHUNK_ROWS)
             for chunk in chunks:
                 start = len(labels)
-                if start + len(chunk) > max_rows or (start + len(chunk)) * (n - 1) > MAX_VALUES:
-                    raise _too_large(name, f"more than {start + len(chunk) - 1:,} rows of "
-                                     f"{n - 1:,} values")
+                if start + len(chunk) > max_rows:
+                    raise _too_large(name, f"more than {max_rows:,} rows")
+                if (start + len(chunk)) * (n - 1) > MAX_VALUES:
+                    raise _too_large(name, f"more than {MAX_VALUES:,} values")
                 values[start:start + len(chunk)] = chunk.iloc[:, 1:].to_numpy(np.float32)
                 labels.extend(chunk[0].astype(str).str.strip())
     except GntInputError:
@@ -625,8 +626,9 @@ def read_network(src: Source) -> EdgeTable:
     return EdgeTable(regs.tolist(), tgts.tolist(), weights, signs, notes)
 
 
-def _read_strings(src: Source, layout: _Layout, max_rows: int = MAX_EDGES) -> pd.DataFrame:
-    """Every field as text, read in chunks; stops with a clear error beyond max_rows rows."""
+def _read_strings(src: Source, layout: _Layout) -> pd.DataFrame:
+    """Every field as text, read in chunks; stops with a clear error beyond MAX_EDGES rows."""
+    max_rows = MAX_EDGES
     sep = r"\s+" if layout.delimiter == " " else layout.delimiter
     n = max(len(layout.header), 2)
     chunks, rows = [], 0
