@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--ignore-case", action="store_true",
                         help="match network genes to expression genes ignoring case")
     train.add_argument("--protocol", default="random", choices=PROTOCOLS)
+    train.add_argument("--split-dir", type=Path, help="use the given split instead: a folder "
+                       "with train.csv, val.csv, test.csv (columns tf,target,label)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--epochs", type=int, default=defaults.epochs)
     train.add_argument("--dim", type=int, default=defaults.dim)
@@ -142,7 +144,8 @@ def _train(args) -> int:
                          batch_size=args.batch_size, learning_rate=args.lr,
                          softmax=args.softmax, device=args.device, seed=args.seed)
     settings = RunSettings(protocol=args.protocol, seed=args.seed, train=config,
-                           ablation=not args.no_ablation, universe=args.universe)
+                           ablation=not args.no_ablation, universe=args.universe,
+                           split_dir=str(args.split_dir) if args.split_dir else None)
     args.out.mkdir(parents=True, exist_ok=True)
     set_state(args.out, "running")
     with _ProgressBars() as bars:
@@ -210,16 +213,24 @@ def _check_run(run_dir: Path) -> None:
 
 
 def _metrics_table(metrics: dict) -> str:
-    lines = [f"protocol: {metrics['protocol']}   seed: {metrics['seed']}",
-             f"{'method':<10}{'AUROC':>8}{'AUPRC':>8}{'AUPRC/prev':>12}{'EPR':>8}"]
-    for method in METHODS:
-        if method in metrics["test"]:
-            m = metrics["test"][method]
-            lines.append(f"{method:<10}{m['auroc']:>8.3f}{m['auprc']:>8.3f}"
-                         f"{m['auprc_ratio']:>12.2f}{m['epr']:>8.2f}")
-    first = next(iter(metrics["test"].values()))
-    lines.append(f"test pairs: {first['n_pos']} positive, {first['n_neg']} negative "
-                 f"(prevalence {first['prevalence']:.4f})")
+    lines = [f"protocol: {metrics['protocol']}   seed: {metrics['seed']}"]
+    sections = [("test", "test pairs")]
+    if "test_without_training_positives" in metrics:
+        leaked = metrics["test_pairs_that_are_training_positives"]
+        sections.append(("test_without_training_positives",
+                         "without the test pairs that are training positives "
+                         f"({leaked['labelled_0']} labelled 0, {leaked['labelled_1']} labelled 1)"))
+    for key, title in sections:
+        lines.append(f"{title}:")
+        lines.append(f"{'method':<10}{'AUROC':>8}{'AUPRC':>8}{'AUPRC/prev':>12}{'EPR':>8}")
+        for method in METHODS:
+            if method in metrics[key]:
+                m = metrics[key][method]
+                lines.append(f"{method:<10}{m['auroc']:>8.3f}{m['auprc']:>8.3f}"
+                             f"{m['auprc_ratio']:>12.2f}{m['epr']:>8.2f}")
+        first = next(iter(metrics[key].values()))
+        lines.append(f"  {first['n_pos']} positive, {first['n_neg']} negative (prevalence "
+                     f"{first['prevalence']:.4f})")
     return "\n".join(lines)
 
 

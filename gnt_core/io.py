@@ -822,6 +822,44 @@ def load_dataset(expression: Source, network: Source, *, tfs: Source | None = No
     return dataset
 
 
+SPLIT_FILES = ("train", "val", "test")
+
+
+def read_split_dir(folder: str | os.PathLike, genes: list[str]
+                   ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A given split: train.csv, val.csv, test.csv with columns tf,target,label (0/1).
+
+    Returns, per file, the (n, 2) gene-index pairs and their labels, exactly as listed.
+    """
+    root = Path(folder)
+    index = {g: i for i, g in enumerate(genes)}
+    out = {}
+    for name in SPLIT_FILES:
+        path = root / f"{name}.csv"
+        if not path.is_file():
+            raise GntInputError(f"{root}: no {name}.csv. A split folder holds train.csv, "
+                                "val.csv and test.csv with columns tf,target,label.")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table.columns = [c.strip().lower() for c in table.columns]
+        if not {"tf", "target", "label"} <= set(table.columns):
+            raise GntInputError(f"{path}: columns tf, target and label are needed; found "
+                                f"{', '.join(table.columns)}.")
+        labels = pd.to_numeric(table["label"], errors="coerce")
+        bad = np.flatnonzero(~labels.isin([0, 1]).to_numpy())
+        if len(bad):
+            raise GntInputError(f"{path}: line {bad[0] + 2}: the label "
+                                f"{table['label'].iloc[bad[0]]!r} is not 0 or 1.")
+        pairs = np.stack([table["tf"].map(index), table["target"].map(index)], axis=1)
+        missing = np.flatnonzero(np.isnan(pairs).any(axis=1))
+        if len(missing):
+            row = table.iloc[missing[0]]
+            raise GntInputError(f"{path}: line {missing[0] + 2}: {row['tf']!r} or "
+                                f"{row['target']!r} is not a gene of the expression file. Use "
+                                "the split made for this dataset.")
+        out[name] = (pairs.astype(np.int64), labels.to_numpy(dtype=np.int8))
+    return out
+
+
 EXPRESSION_NAMES = ("BL--ExpressionData.csv", "ExpressionData.csv")
 NETWORK_NAMES = ("BL--network.csv", "refNetwork.csv", "GroundTruthNetwork.csv")
 TF_NAMES = ("TF.csv",)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .candidates import Candidates, score_candidates
 from .evaluate import BASELINE_FUNCTIONS, BASELINES, curve_points, evaluation_metrics
-from .io import Dataset, LoadReport
+from .io import Dataset, LoadReport, read_split_dir
 from .predictor import SVM_MAX_TRAIN_PAIRS, GNTLinkPredictor
 from .runs import (
     load_predictor,
@@ -28,7 +28,15 @@ from .runs import (
     write_npz,
     write_table,
 )
-from .splits import PairSplit, pair_keys, split_pairs, unique_pairs
+from .splits import (
+    GIVEN,
+    PairSplit,
+    given_split,
+    is_training_positive,
+    pair_keys,
+    split_pairs,
+    unique_pairs,
+)
 from .train import EpochReport, TrainConfig
 
 METHODS = ("gnt", "gne_mlp", *BASELINES)
@@ -49,6 +57,7 @@ class RunSettings:
     ablation: bool = True
     universe: str = "regulators"
     threshold: float = 0.0
+    split_dir: str | None = None  # a given split (train/val/test.csv); protocol becomes "given"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,7 +83,8 @@ def run_pipeline(dataset: Dataset, settings: RunSettings, run_dir: Path,
                  progress: Progress | None = None) -> dict:
     """Run everything and save it under run_dir; returns the metrics. The run's state is
     'complete' only once every file is written, 'failed' (with the error) otherwise."""
-    settings = replace(settings, train=replace(settings.train, seed=settings.seed))
+    settings = replace(settings, train=replace(settings.train, seed=settings.seed),
+                       protocol=GIVEN if settings.split_dir else settings.protocol)
     report = progress or (lambda *args: None)
     try:
         _save_inputs(run_dir, dataset, settings)
@@ -116,8 +126,12 @@ def make_split(dataset: Dataset, settings: RunSettings, report: Progress,
                timings: dict) -> PairSplit:
     started = time.perf_counter()
     report("split", 0, 1, {})
-    split = split_pairs(dataset.edges, dataset.n_genes, protocol=settings.protocol,
-                        seed=settings.seed, regulators=dataset.regulators)
+    if settings.split_dir:
+        split = given_split(read_split_dir(settings.split_dir, dataset.genes), dataset.edges,
+                            dataset.n_genes, settings.seed)
+    else:
+        split = split_pairs(dataset.edges, dataset.n_genes, protocol=settings.protocol,
+                            seed=settings.seed, regulators=dataset.regulators)
     timings["split_s"] = time.perf_counter() - started
     report("split", 1, 1, split.summary())
     return split
@@ -197,6 +211,7 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
     return {
         "protocol": settings.protocol, "seed": settings.seed, "split": split.summary(),
         "test": {name: evaluation_metrics(split.test.labels, s) for name, s in scores.items()},
+        **_leak_free_metrics(split, scores),
         "validation": {name: {"best_epoch": p.training_.best_epoch,
                               "probe_auroc": p.training_.best_val_auroc,
                               "device": p.training_.device, "softmax": p.training_.softmax,
@@ -211,6 +226,20 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
                        "n_false_positives": int(table["false_positive"].sum())},
         "timings": timings,
     }
+
+
+def _leak_free_metrics(split: PairSplit, scores: dict[str, np.ndarray]) -> dict:
+    """For a given split whose test pairs include training positives (a peer's bug), the
+    metrics again without those pairs."""
+    leaked = is_training_positive(split.test.pairs, split.train, split.n_genes)
+    if not leaked.any():
+        return {}
+    labels = split.test.labels[~leaked]
+    return {"test_without_training_positives": {
+        name: evaluation_metrics(labels, s[~leaked]) for name, s in scores.items()},
+        "test_pairs_that_are_training_positives": {
+            "labelled_0": int((split.test.labels[leaked] == 0).sum()),
+            "labelled_1": int((split.test.labels[leaked] == 1).sum())}}
 
 
 def _save_inputs(run_dir: Path, dataset: Dataset, settings: RunSettings) -> None:
@@ -290,10 +319,10 @@ def evaluate_run(run_dir: Path) -> dict:
     predictions = pd.read_csv(run_dir / "predictions" / "test.csv", keep_default_na=False,
                               dtype={"gene_a": str, "gene_b": str})
     predictions["gnt"] = load_predictor(run_dir).decision_function(split.test.pairs)
-    methods = [m for m in METHODS if m in predictions.columns]
+    scores = {m: predictions[m].to_numpy() for m in METHODS if m in predictions.columns}
     return {"protocol": split.protocol, "seed": split.seed,
-            "test": {m: evaluation_metrics(predictions["label"].to_numpy(),
-                                           predictions[m].to_numpy()) for m in methods}}
+            "test": {m: evaluation_metrics(split.test.labels, s) for m, s in scores.items()},
+            **_leak_free_metrics(split, scores)}
 
 
 def rescore_run(run_dir: Path, *, universe: str | None = None, threshold: float | None = None,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 PROTOCOLS = ("random", "tf-matched", "candidates")
+GIVEN = "given"  # the protocol name of a split read from files (e.g. a peer's)
 SPLIT_NAMES = ("train", "val", "test")
 FRACTIONS = (0.8, 0.1, 0.1)
 
@@ -117,6 +118,20 @@ def split_pairs(edges: np.ndarray, n_genes: int, *, protocol: str = "random", se
         sets["test"] = _candidate_test_set(n_genes, regs, positives[2],
                                            [sets["train"], sets["val"]])
     return PairSplit(protocol, seed, n_genes, sets["train"], sets["val"], sets["test"], known)
+
+
+def given_split(sets: dict[str, tuple[np.ndarray, np.ndarray]], edges: np.ndarray,
+                n_genes: int, seed: int = 0) -> PairSplit:
+    """A PairSplit holding exactly the listed pairs and labels (no dedupe, no checks: a peer's
+    split is compared as it was made)."""
+    made = {name: PairSet(pairs, labels) for name, (pairs, labels) in sets.items()}
+    return PairSplit(GIVEN, seed, n_genes, made["train"], made["val"], made["test"],
+                     unique_pairs(edges, n_genes))
+
+
+def is_training_positive(pairs: np.ndarray, train: PairSet, n_genes: int) -> np.ndarray:
+    """Which pairs are (in either direction) a training positive: a leak in a given split."""
+    return np.isin(pair_keys(pairs, n_genes), pair_keys(train.positives, n_genes))
 
 
 def _split_positives(known: np.ndarray, rng: np.random.Generator,
