@@ -14,19 +14,104 @@ import numpy as np
 import torch
 from sklearn.svm import SVC
 
-FEATURES = ("hadamard",)
+FEATURE_BLOCKS = ("hadamard", "directed", "logits", "degree")
 KERNEL_BLOCK_ELEMENTS = 2**25  # pairs × support vectors per block, at most (256 MiB in float64)
 BLOCK_PAIRS = {"cpu": 2048, "cuda": 65536}  # CPU: keep the block in cache (measured fastest)
 # float64 is exact to ~1e-9 of scikit-learn; float32 kernels (GPU default) to ~2e-6 absolute
 KERNEL_DTYPE = {"cpu": torch.float64, "cuda": torch.float32}
 
 
-def pair_features(embeddings: np.ndarray, pairs: np.ndarray, kind: str = "hadamard") -> np.ndarray:
-    """Edge embedding of each (i, j) pair: the Hadamard product h_i * h_j."""
-    if kind != "hadamard":
-        raise ValueError(f"pair features must be one of {FEATURES}, not {kind!r}")
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    return embeddings[pairs[:, 0]] * embeddings[pairs[:, 1]]
+def parse_features(features: str) -> tuple[str, ...]:
+    """'hadamard' (the paper) or blocks joined by '+', e.g. 'hadamard+logits+degree'."""
+    blocks = tuple(b.strip() for b in features.split("+") if b.strip())
+    unknown = [b for b in blocks if b not in FEATURE_BLOCKS]
+    if not blocks or unknown:
+        raise ValueError(f"pair features are blocks from {', '.join(FEATURE_BLOCKS)} joined by "
+                         f"'+', not {features!r}")
+    return blocks
+
+
+@dataclass
+class PairFeaturizer:
+    """SVM features of (i, j) pairs from per-gene arrays learnt in phase 1.
+
+    Blocks: hadamard h_i*h_j (the paper); directed [h_i, h_j, |h_i - h_j|]; logits, the phase-1
+    model's own neighbour scores h_i·W_j + b_j and h_j·W_i + b_i; degree, log(1 + out- and
+    in-degree) of both genes in the training network. With more than the Hadamard block, every
+    column is standardised on the training pairs and each block weighted to equal variance.
+    """
+
+    blocks: tuple[str, ...]
+    embeddings: np.ndarray
+    output_weight: np.ndarray | None = None
+    output_bias: np.ndarray | None = None
+    degree: np.ndarray | None = None  # (N, 2): out-degree, in-degree
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+
+    @property
+    def paper(self) -> bool:
+        return self.blocks == ("hadamard",)
+
+    def transform(self, pairs: np.ndarray, own_edges: np.ndarray | None = None) -> np.ndarray:
+        """Features of `pairs`; own_edges marks training positives, whose degrees then leave
+        out the pair's own edge (so they look like the degrees of unseen pairs)."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        hi, hj = self.embeddings[pairs[:, 0]], self.embeddings[pairs[:, 1]]
+        parts = []
+        for block in self.blocks:
+            if block == "hadamard":
+                parts.append(hi * hj)
+            elif block == "directed":
+                parts += [hi, hj, np.abs(hi - hj)]
+            elif block == "logits":
+                w, b = self.output_weight, self.output_bias
+                parts.append(np.stack([np.einsum("nd,nd->n", hi, w[pairs[:, 1]]) + b[pairs[:, 1]],
+                                       np.einsum("nd,nd->n", hj, w[pairs[:, 0]]) + b[pairs[:, 0]]],
+                                      axis=1))
+            else:
+                parts.append(self._degrees(pairs, own_edges))
+        features = np.concatenate(parts, axis=1).astype(np.float64)
+        if self.mean is not None:
+            features = (features - self.mean) / self.scale
+        return features
+
+    def _degrees(self, pairs: np.ndarray, own_edges: np.ndarray | None) -> np.ndarray:
+        out_i = self.degree[pairs[:, 0], 0].astype(np.float64)
+        in_j = self.degree[pairs[:, 1], 1].astype(np.float64)
+        if own_edges is not None:
+            out_i, in_j = out_i - own_edges, in_j - own_edges
+        return np.log1p(np.stack([out_i, self.degree[pairs[:, 0], 1], self.degree[pairs[:, 1],
+                                                                                  0], in_j],
+                                 axis=1).clip(min=0))
+
+    def fit_scaling(self, pairs: np.ndarray, own_edges: np.ndarray) -> PairFeaturizer:
+        """Standardise columns on the training pairs, each block weighted to variance 1."""
+        if self.paper:
+            return self
+        raw = self.transform(pairs, own_edges)
+        widths = [self._width(b) for b in self.blocks]
+        weight = np.concatenate([np.full(w, 1 / np.sqrt(w)) for w in widths])
+        self.mean, self.scale = raw.mean(axis=0), (raw.std(axis=0) + 1e-9) / weight
+        return self
+
+    def _width(self, block: str) -> int:
+        d = self.embeddings.shape[1]
+        return {"hadamard": d, "directed": 3 * d, "logits": 2, "degree": 4}[block]
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays = {"blocks": np.array(self.blocks), "embeddings": self.embeddings}
+        for name in ("output_weight", "output_bias", "degree", "mean", "scale"):
+            if getattr(self, name) is not None:
+                arrays[name] = getattr(self, name)
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays) -> PairFeaturizer:
+        optional = {name: np.asarray(arrays[name]) for name in
+                    ("output_weight", "output_bias", "degree", "mean", "scale") if name in arrays}
+        return cls(tuple(str(b) for b in arrays["blocks"]), np.asarray(arrays["embeddings"]),
+                   **optional)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from .classify import PairSVM, RBFDecision, pair_features
+from .classify import PairFeaturizer, PairSVM, RBFDecision, parse_features
 from .splits import PairSet
 from .train import EpochReport, TrainConfig, TrainResult, resolve_device, train_gene_embeddings
 
@@ -25,28 +25,43 @@ class GNTLinkPredictor:
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
-                 features: str = "hadamard", svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS):
+                 features: str = "hadamard", svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS,
+                 class_weight: str | None = None):
         self.config = config or TrainConfig()
         self.svm_c = svm_c
         self.features = features
         self.svm_max_train_pairs = svm_max_train_pairs
+        self.class_weight = class_weight
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet,
             progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
         self.training_: TrainResult = train_gene_embeddings(expression, train, val, self.config,
                                                             progress)
-        self.embeddings_ = self.training_.embeddings
+        model = self.training_.model
+        degree = np.zeros((len(expression), 2), dtype=np.int64)
+        np.add.at(degree[:, 0], train.positives[:, 0], 1)
+        np.add.at(degree[:, 1], train.positives[:, 1], 1)
+        self.featurizer_ = PairFeaturizer(
+            parse_features(self.features), self.training_.embeddings,
+            model.output.weight.detach().float().cpu().numpy(),
+            model.output.bias.detach().float().cpu().numpy(), degree)
         svm_set = self._bounded(train)
         self.svm_train_pairs_ = len(svm_set)
-        features = pair_features(self.embeddings_, svm_set.pairs, self.features)
-        self.decision_ = PairSVM(C=self.svm_c).fit(features, svm_set.labels).decision_
+        features = self.featurizer_.fit_scaling(svm_set.pairs, svm_set.labels).transform(
+            svm_set.pairs, svm_set.labels)
+        svm = PairSVM(C=self.svm_c, class_weight=self.class_weight)
+        self.decision_ = svm.fit(features, svm_set.labels).decision_
         return self
 
+    @property
+    def embeddings_(self) -> np.ndarray:
+        return self.featurizer_.embeddings
+
     @classmethod
-    def from_fitted(cls, embeddings: np.ndarray, decision: RBFDecision,
-                    config: TrainConfig, features: str = "hadamard") -> GNTLinkPredictor:
-        predictor = cls(config, features=features)
-        predictor.embeddings_ = embeddings
+    def from_fitted(cls, featurizer: PairFeaturizer, decision: RBFDecision,
+                    config: TrainConfig) -> GNTLinkPredictor:
+        predictor = cls(config, features="+".join(featurizer.blocks))
+        predictor.featurizer_ = featurizer
         predictor.decision_ = decision
         return predictor
 
@@ -68,7 +83,7 @@ class GNTLinkPredictor:
         """Scores of `pairs`, one chunk at a time (bounded memory)."""
         device = resolve_device(device)
         for start in range(0, len(pairs), chunk):
-            features = pair_features(self.embeddings_, pairs[start:start + chunk], self.features)
+            features = self.featurizer_.transform(pairs[start:start + chunk])
             yield self.decision_(features, device=device)
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:

@@ -4,7 +4,8 @@ Layout of one run:
     status.json          state: running | complete | failed (written last when complete)
     config.json          every parameter, package versions, input sha256s
     genes.csv, network.csv, splits/{train,val,test}.csv   (gene_a, gene_b, label)
-    model/weights.pt (state_dict), model/embeddings.npy, model/svm.npz   (no pickle anywhere)
+    model/weights.pt (state_dict), model/features.npz (embeddings and the other per-gene
+    arrays the pair features use), model/svm.npz   (no pickle anywhere)
     metrics.json, curves.json, predictions/test.csv, candidates.csv
 Every file is written to a temporary name in the same folder and renamed into place.
 """
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .classify import RBFDecision
+from .classify import PairFeaturizer, RBFDecision
 from .predictor import GNTLinkPredictor
 from .splits import SPLIT_NAMES, PairSet, PairSplit
 from .train import TrainConfig
@@ -173,7 +174,7 @@ def group_runs(run_dir: Path) -> list[Path]:
 
 def save_predictor(run_dir: Path, predictor: GNTLinkPredictor, prefix: str = "model") -> None:
     folder = Path(run_dir) / prefix
-    write_bytes(folder / "embeddings.npy", _npy_bytes(predictor.embeddings_))
+    write_npz(folder / "features.npz", **predictor.featurizer_.to_arrays())
     write_npz(folder / "svm.npz", **predictor.decision_.to_arrays())
     if hasattr(predictor, "training_"):
         buffer = io.BytesIO()
@@ -182,20 +183,14 @@ def save_predictor(run_dir: Path, predictor: GNTLinkPredictor, prefix: str = "mo
         write_bytes(folder / "weights.pt", buffer.getvalue())
 
 
-def _npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
 def load_predictor(run_dir: Path, prefix: str = "model") -> GNTLinkPredictor:
     folder = Path(run_dir) / prefix
     config = read_json(Path(run_dir) / "config.json")
-    embeddings = np.load(folder / "embeddings.npy", allow_pickle=False)
+    with np.load(folder / "features.npz", allow_pickle=False) as arrays:
+        featurizer = PairFeaturizer.from_arrays(arrays)
     with np.load(folder / "svm.npz", allow_pickle=False) as arrays:
         decision = RBFDecision.from_arrays(arrays)
-    return GNTLinkPredictor.from_fitted(embeddings, decision, TrainConfig(**config["train"]),
-                                        features=config["features"])
+    return GNTLinkPredictor.from_fitted(featurizer, decision, TrainConfig(**config["train"]))
 
 
 def load_weights(run_dir: Path, prefix: str = "model") -> dict[str, torch.Tensor]:

@@ -3,14 +3,40 @@ import pytest
 import torch
 from sklearn.svm import SVC
 
-from gnt_core.classify import PairSVM, RBFDecision, pair_features
+from gnt_core.classify import PairFeaturizer, PairSVM, RBFDecision, parse_features
 
 
-def test_hadamard_features_are_symmetric():
-    emb = np.random.default_rng(0).standard_normal((5, 4))
+def featurizer(blocks: str) -> PairFeaturizer:
+    rng = np.random.default_rng(0)
+    degree = np.array([[3, 0], [0, 2], [1, 1], [0, 1], [0, 0]])
+    return PairFeaturizer(parse_features(blocks), rng.standard_normal((5, 4)),
+                          rng.standard_normal((5, 4)), rng.standard_normal(5), degree)
+
+
+def test_hadamard_features_are_symmetric_and_the_papers():
+    f = featurizer("hadamard")
     pairs = np.array([[0, 1], [3, 2]])
-    np.testing.assert_array_equal(pair_features(emb, pairs), pair_features(emb, pairs[:, ::-1]))
-    np.testing.assert_array_equal(pair_features(emb, pairs)[1], emb[3] * emb[2])
+    np.testing.assert_array_equal(f.transform(pairs), f.transform(pairs[:, ::-1]))
+    np.testing.assert_array_equal(f.transform(pairs)[1], f.embeddings[3] * f.embeddings[2])
+    assert f.fit_scaling(pairs, np.array([1, 0])).mean is None
+
+
+def test_logit_and_degree_blocks():
+    f = featurizer("logits+degree")
+    x = f.transform(np.array([[0, 1]]))
+    h, w, b = f.embeddings, f.output_weight, f.output_bias
+    np.testing.assert_allclose(x[0, :2], [h[0] @ w[1] + b[1], h[1] @ w[0] + b[0]])
+    np.testing.assert_allclose(x[0, 2:], np.log1p([3, 0, 0, 2]))
+    own = f.transform(np.array([[0, 1]]), own_edges=np.array([1]))  # leave the edge out
+    np.testing.assert_allclose(own[0, 2:], np.log1p([2, 0, 0, 1]))
+    scaled = f.fit_scaling(np.array([[0, 1], [2, 3], [4, 0]]), np.array([1, 0, 0]))
+    z = scaled.transform(np.array([[0, 1], [2, 3], [4, 0]]), np.array([1, 0, 0]))
+    np.testing.assert_allclose(z.mean(axis=0), 0, atol=1e-9)
+    restored = PairFeaturizer.from_arrays(scaled.to_arrays())
+    np.testing.assert_array_equal(restored.transform(np.array([[1, 4]])),
+                                  scaled.transform(np.array([[1, 4]])))
+    with pytest.raises(ValueError, match="blocks"):
+        parse_features("hadamard+magic")
 
 
 def test_batched_decision_equals_sklearn_within_1e6():

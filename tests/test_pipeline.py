@@ -31,7 +31,7 @@ def test_run_directory_holds_everything(run):
     run_dir, metrics, events = run
     for name in ["status.json", "config.json", "metrics.json", "curves.json", "history.json",
                  "candidates.csv", "predictions/test.csv", "splits/train.csv", "splits/val.csv",
-                 "splits/test.csv", "model/weights.pt", "model/embeddings.npy", "model/svm.npz",
+                 "splits/test.csv", "model/weights.pt", "model/features.npz", "model/svm.npz",
                  "data/expression.npz"]:
         assert (run_dir / name).is_file(), name
     assert read_state(run_dir)["state"] == "complete"
