@@ -38,7 +38,7 @@ def main() -> None:
     shutil.rmtree(run, ignore_errors=True)
     gnt = Path(sys.executable).with_name("gnt")
     command = ["/usr/bin/time", "-v", str(gnt), "train", "--data", str(data), "--protocol",
-               args.protocol, "--epochs", str(args.epochs), "--out", str(run)]
+               args.protocol, "--epochs", str(args.epochs), "--no-ablation", "--out", str(run)]
     print(" ".join(command[2:]), flush=True)
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:

@@ -35,16 +35,28 @@ class GNTLinkPredictor:
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet,
             progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
+        return self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
+
+    def fit_embeddings(self, expression: np.ndarray, train: PairSet, val: PairSet,
+                       progress: Callable[[EpochReport], None] | None = None
+                       ) -> GNTLinkPredictor:
+        """Phase 1 on the training positives; the epoch is chosen on the validation pairs."""
         self.training_: TrainResult = train_gene_embeddings(expression, train, val, self.config,
                                                             progress)
         model = self.training_.model
-        degree = np.zeros((len(expression), 2), dtype=np.int64)
-        np.add.at(degree[:, 0], train.positives[:, 0], 1)
-        np.add.at(degree[:, 1], train.positives[:, 1], 1)
-        self.featurizer_ = PairFeaturizer(
-            parse_features(self.features), self.training_.embeddings,
-            model.output.weight.detach().float().cpu().numpy(),
-            model.output.bias.detach().float().cpu().numpy(), degree)
+        self.degree_ = np.zeros((len(expression), 2), dtype=np.int64)
+        np.add.at(self.degree_[:, 0], train.positives[:, 0], 1)
+        np.add.at(self.degree_[:, 1], train.positives[:, 1], 1)
+        self.output_weight_ = model.output.weight.detach().float().cpu().numpy()
+        self.output_bias_ = model.output.bias.detach().float().cpu().numpy()
+        return self
+
+    def fit_classifier(self, train: PairSet) -> GNTLinkPredictor:
+        """Phases 2 and 3: pair features and the SVM, on (at most svm_max_train_pairs) training
+        pairs. Can be refitted with other features or SVM settings on the same embeddings."""
+        self.featurizer_ = PairFeaturizer(parse_features(self.features),
+                                          self.training_.embeddings, self.output_weight_,
+                                          self.output_bias_, self.degree_)
         svm_set = self._bounded(train)
         self.svm_train_pairs_ = len(svm_set)
         features = self.featurizer_.fit_scaling(svm_set.pairs, svm_set.labels).transform(

@@ -1,0 +1,116 @@
+"""Model selection for issue 6, on VALIDATION pairs only (test pairs are never scored here).
+
+    .venv/bin/python benchmarks/select_model.py [--seeds 0,1,2] [--out benchmarks/selection]
+
+For each mDC network and each protocol (tf-matched, candidates, and GENELink's own split),
+phase 1 is trained once per phase-1 setting and seed; every pair-feature / SVM variant is then
+fitted on the same embeddings and scored on the validation pairs, beside the baselines and the
+GNE-MLP ablation on the same pairs. Writes validation.csv and validation.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from gnt_core.evaluate import BASELINE_FUNCTIONS, evaluation_metrics
+from gnt_core.io import load_beeline_folder, read_split_dir
+from gnt_core.predictor import GNTLinkPredictor
+from gnt_core.runs import write_bytes, write_table
+from gnt_core.splits import given_split, split_pairs
+from gnt_core.train import TrainConfig
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "beeline-mdc"
+PHASE1 = {"paper": TrainConfig(), "alpha0": TrainConfig(alpha=0.0),
+          "mlp": TrainConfig(architecture="mlp")}
+CLASSIFIERS = {  # name -> (pair features, SVM C, class weight)
+    "hadamard": ("hadamard", 1.0, None),
+    "hadamard+degree": ("hadamard+degree", 1.0, None),
+    "hadamard+logits": ("hadamard+logits", 1.0, None),
+    "hadamard+logits+degree": ("hadamard+logits+degree", 1.0, None),
+    "logits+degree": ("logits+degree", 1.0, None),
+    "directed+logits+degree": ("directed+logits+degree", 1.0, None),
+    "hadamard+logits+degree C=10": ("hadamard+logits+degree", 10.0, None),
+    "hadamard+logits+degree balanced": ("hadamard+logits+degree", 1.0, "balanced"),
+}
+
+
+def splits_for(data, network: str, seed: int) -> dict:
+    given = read_split_dir(DATA / network / "splits-genelink", data.genes)
+    return {protocol: split_pairs(data.edges, data.n_genes, protocol=protocol, seed=seed,
+                                  regulators=data.regulators)
+            for protocol in ("tf-matched", "candidates")} | {
+        "genelink": given_split(given, data.edges, data.n_genes, seed)}
+
+
+def rows_for(data, network: str, protocol: str, split, seed: int) -> list[dict]:
+    base = {"network": network, "protocol": protocol, "seed": seed}
+    val = split.val
+    rows = []
+    for name, function in BASELINE_FUNCTIONS.items():
+        scores = function(val.pairs, data.expression, split.train.positives, seed)
+        rows.append(base | {"phase1": "-", "classifier": name}
+                    | _metrics(val.labels, scores))
+    for phase1, config in PHASE1.items():
+        started = time.perf_counter()
+        model = GNTLinkPredictor(replace(config, seed=seed)).fit_embeddings(
+            data.expression, split.train, split.val)
+        phase1_s = time.perf_counter() - started
+        for name, (features, c, weight) in CLASSIFIERS.items():
+            if phase1 != "paper" and name not in ("hadamard", "hadamard+logits+degree"):
+                continue
+            model.features, model.svm_c, model.class_weight = features, c, weight
+            model.fit_classifier(split.train)
+            rows.append(base | {"phase1": phase1, "classifier": name, "phase1_s": phase1_s}
+                        | _metrics(val.labels, model.decision_function(val.pairs)))
+    return rows
+
+
+def _metrics(labels, scores) -> dict:
+    m = evaluation_metrics(labels, scores)
+    return {"auroc": m["auroc"], "auprc": m["auprc"], "auprc_ratio": m["auprc_ratio"]}
+
+
+def markdown_table(frame: pd.DataFrame) -> list[str]:
+    columns = [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c)
+               for c in frame.columns]
+    lines = ["| phase 1 | classifier | " + " | ".join(columns) + " |",
+             "|---|---|" + "---|" * len(columns)]
+    for index, row in frame.iterrows():
+        lines.append(f"| {index[0]} | {index[1]} | " + " | ".join(f"{v:.3f}" for v in row)
+                     + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/selection"))
+    args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    rows = []
+    for network in ("specific", "nonspecific"):
+        data = load_beeline_folder(DATA / network)
+        for seed in seeds:
+            for protocol, split in splits_for(data, network, seed).items():
+                print(f"{network} {protocol} seed {seed}", flush=True)
+                rows += rows_for(data, network, protocol, split, seed)
+    table = pd.DataFrame(rows)
+    write_table(args.out / "validation.csv", table)
+    summary = table.groupby(["phase1", "classifier", "network", "protocol"])[
+        ["auroc", "auprc_ratio"]].mean().unstack(["network", "protocol"])
+    lines = ["# Validation results (mean over seeds " + args.seeds + "; no test pair scored)",
+             ""]
+    for metric in ("auroc", "auprc_ratio"):
+        part = summary[metric].round(3)
+        lines += [f"## {metric}", "", *markdown_table(part), ""]
+    write_bytes(args.out / "validation.md", "\n".join(lines).encode())
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
