@@ -11,6 +11,7 @@ import csv
 import gzip
 import hashlib
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -347,8 +348,9 @@ def _expression_header(layout: _Layout, name: str) -> tuple[list[str], list[str]
 
 def _read_numeric_body(src: Source, layout: _Layout, header: list[str],
                        name: str) -> tuple[np.ndarray, list[str]]:
-    """The values as float32, read CHUNK_ROWS rows at a time into a preallocated array (memory
-    stays near the size of the matrix), stopping as soon as a limit is passed."""
+    """The values as float32, parsed by numpy's C reader a block of rows at a time into a
+    preallocated array: memory stays near the size of the matrix, and wide files (many cells)
+    parse as fast as tall ones. Stops as soon as a documented limit is passed."""
     n = len(header)
     max_rows = max(MAX_GENES, MAX_CELLS)
     if n - 1 > max_rows:
@@ -356,31 +358,57 @@ def _read_numeric_body(src: Source, layout: _Layout, header: list[str],
     capacity = min(_count_lines(src) - layout.header_line, max_rows + 1)
     values = np.empty((max(capacity, 0), n - 1), dtype=np.float32)
     labels: list[str] = []
-    sep = r"\s+" if layout.delimiter == " " else layout.delimiter
-    try:
-        with open_text(src) as text, warnings.catch_warnings():
-            # pandas drops the fields of a too-long row with only a warning: make it an error
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            chunks = pd.read_csv(text, sep=sep, header=None, names=list(range(n)),
-                                 skiprows=layout.header_line, dtype={0: str} | {
-                                     i: np.float32 for i in range(1, n)},
-                                 skip_blank_lines=True, engine="c", index_col=False,
-                                 decimal=layout.decimal, chunksize=CHUNK_ROWS)
-            for chunk in chunks:
-                start = len(labels)
-                if start + len(chunk) > max_rows:
-                    raise _too_large(name, f"more than {max_rows:,} rows")
-                if (start + len(chunk)) * (n - 1) > MAX_VALUES:
-                    raise _too_large(name, f"more than {MAX_VALUES:,} values")
-                values[start:start + len(chunk)] = chunk.iloc[:, 1:].to_numpy(np.float32)
-                labels.extend(chunk[0].astype(str).str.strip())
-    except GntInputError:
-        raise
-    except (ValueError, pd.errors.ParserWarning) as err:  # not a number, or a ragged row
-        raise _explain_bad_value(src, layout, name, n, err) from None
+    block_rows = max(1, min(CHUNK_ROWS, 4_000_000 // (n - 1)))
+    trailing = max(0, len(layout.first_row) - n) if layout.first_row[n:] == [""] * max(
+        0, len(layout.first_row) - n) else 0
+    delimiter = None if layout.delimiter == " " else layout.delimiter
+    with open_text(src) as text:
+        rows = _data_lines(text, layout.header_line)
+        while block := list(itertools.islice(rows, block_rows)):
+            start = len(labels)
+            if start + len(block) > max_rows:
+                raise _too_large(name, f"more than {max_rows:,} rows")
+            if (start + len(block)) * (n - 1) > MAX_VALUES:
+                raise _too_large(name, f"more than {MAX_VALUES:,} values")
+            names, bodies = zip(*(_split_name(line, layout, trailing) for line in block),
+                                strict=True)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # a row with a name only
+                    parsed = np.loadtxt(bodies, delimiter=delimiter, dtype=np.float32,
+                                        comments=None, quotechar='"', ndmin=2)
+            except ValueError as err:
+                raise _explain_bad_value(src, layout, name, n, err) from None
+            if parsed.shape != (len(block), n - 1):
+                raise _explain_bad_value(src, layout, name, n, ValueError("field count"))
+            values[start:start + len(parsed)] = parsed
+            labels.extend(names)
     values = values[:len(labels)]
     _check_finite(src, layout, values, name, n)
     return values, labels
+
+
+def _data_lines(text: TextIO, header_line: int) -> Iterator[str]:
+    for number, line in enumerate(text, start=1):
+        if number > header_line and line.strip() and not line.startswith("#"):
+            yield line.rstrip("\r\n")
+
+
+def _split_name(line: str, layout: _Layout, trailing: int) -> tuple[str, str]:
+    """(row label, the rest of the line) with trailing empty fields and decimal commas fixed."""
+    if layout.delimiter == " ":
+        label, _, rest = line.strip().partition(" ")
+        rest = rest.strip()
+    elif line.startswith('"'):
+        fields = next(csv.reader([line], delimiter=layout.delimiter))
+        label, rest = fields[0], layout.delimiter.join(fields[1:])
+    else:
+        label, _, rest = line.partition(layout.delimiter)
+    for _ in range(trailing):
+        rest = rest.removesuffix(layout.delimiter)
+    if layout.decimal == ",":
+        rest = rest.replace(",", ".")
+    return label.strip(), rest
 
 
 def _count_lines(src: Source) -> int:
@@ -408,10 +436,8 @@ def _too_large(name: str, what: str) -> GntInputError:
 def _explain_bad_value(src: Source, layout: _Layout, name: str, n_fields: int,
                        err: Exception) -> GntInputError:
     def not_number(cell: str) -> bool:
-        if cell == "":
-            return False
         try:
-            float(cell.replace(",", ".") if layout.decimal == "," else cell)
+            float(cell.replace(",", ".") if layout.decimal == "," else cell.strip('"'))
         except ValueError:
             return True
         return False
@@ -422,9 +448,14 @@ def _explain_bad_value(src: Source, layout: _Layout, name: str, n_fields: int,
                              "every row has the same number of fields as the header.")
     if where.ragged:
         return _ragged(name, where, n_fields)
-    return GntInputError(f"{name}: line {where.line}, column {where.column} holds "
-                         f"{where.text[:40]!r}, which is not a number. Every value after the "
-                         "gene name must be numeric.")
+    return GntInputError(f"{name}: {_describe(where)}, which is not a number. Every value "
+                         "after the gene name must be numeric.")
+
+
+def _describe(where: _Place) -> str:
+    if where.text.strip() == "":
+        return f"line {where.line}, column {where.column} is empty"
+    return f"line {where.line}, column {where.column} holds {where.text[:40]!r}"
 
 
 def _ragged(name: str, where: _Place, expected: int) -> GntInputError:
@@ -435,7 +466,7 @@ def _ragged(name: str, where: _Place, expected: int) -> GntInputError:
 
 def _check_finite(src: Source, layout: _Layout, values: np.ndarray, name: str,
                   n_fields: int) -> None:
-    if np.isfinite(values).all():
+    if all(np.isfinite(block).all() for block in _row_blocks(values)):
         return
 
     def not_finite(cell: str) -> bool:
@@ -448,12 +479,7 @@ def _check_finite(src: Source, layout: _Layout, values: np.ndarray, name: str,
     where = _locate(src, layout, not_finite, n_fields)
     if where is not None and where.ragged:
         raise _ragged(name, where, n_fields)
-    if where is None:
-        place = "a value is missing, NaN or infinite"
-    elif where.text.strip() == "":
-        place = f"line {where.line}, column {where.column} is empty"
-    else:
-        place = f"line {where.line}, column {where.column} holds {where.text[:40]!r}"
+    place = _describe(where) if where else "a value is missing, NaN or infinite"
     raise GntInputError(f"{name}: {place}. Expression values must be finite numbers (within "
                         "±3.4e38): fill missing values (with 0 for undetected expression) or "
                         "remove the row.")
@@ -513,11 +539,13 @@ def _validated_expression(values: np.ndarray, genes: list[str], cells: list[str]
                      f"digits, '.', '-' and '_', or more than 40 characters "
                      f"({_preview([repr(g) for g in unusual])}); they "
                      "are kept, but literature links are not offered for them.")
-    if (values < 0).any():
-        notes.append(f"{int((values < 0).sum())} expression values are negative; BEELINE "
+    negative = sum(int((block < 0).sum()) for block in _row_blocks(values))
+    if negative:
+        notes.append(f"{negative} expression values are negative; BEELINE "
                      "expects log-scale values ≥ 0. Values are used as given (standardised per "
                      "gene).")
-    if values.size and np.all(values == np.round(values)) and values.max() > 100:
+    if values.size and values.max() > 100 and all(
+            (block == np.round(block)).all() for block in _row_blocks(values)):
         notes.append("All values are whole numbers up to "
                      f"{values.max():.0f}: these look like raw counts. GNT expects log-scale "
                      "values such as log2(x + 1).")
@@ -533,6 +561,17 @@ def _check_names(names: list[str], kind: str, source: str) -> None:
             raise GntInputError(f"{source}: {kind} number {position} has a name of {len(label)} "
                                 f"characters ({label[:30]!r}…); names are limited to "
                                 f"{MAX_NAME_LENGTH}. Check the file's orientation and columns.")
+
+
+def _row_blocks(values: np.ndarray, rows: int = 512) -> Iterator[np.ndarray]:
+    """Row blocks, so that checks on a large matrix make only small temporaries."""
+    for start in range(0, len(values), rows):
+        yield values[start:start + rows]
+
+
+def _constant_rows(values: np.ndarray) -> np.ndarray:
+    return np.concatenate([(block == block[:, :1]).all(axis=1) for block in
+                           _row_blocks(values)] or [np.zeros(0, bool)])
 
 
 def _make_unique(names: list[str]) -> list[str]:
@@ -735,7 +774,7 @@ def build_dataset(expression: ExpressionTable, network: EdgeTable, *,
     report.n_edges, report.n_regulators = len(edges), len(regulators)
     tf_list = _match_tfs(tfs, index, report) if tfs is not None else None
     report.zero_variance_genes = [expression.genes[i] for i in
-                                  np.flatnonzero(expression.values.std(axis=1) == 0)]
+                                  np.flatnonzero(_constant_rows(expression.values))]
     return Dataset(name=name, expression=expression.values, genes=expression.genes,
                    cells=expression.cells, edges=edges, regulators=regulators, report=report,
                    tf_list=tf_list, edge_weights=weights, edge_signs=signs)
