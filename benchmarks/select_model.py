@@ -27,27 +27,48 @@ from gnt_core.train import TrainConfig
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "beeline-mdc"
 PHASE1 = {"paper": TrainConfig(), "alpha0": TrainConfig(alpha=0.0),
           "mlp": TrainConfig(architecture="mlp")}
-CLASSIFIERS = {  # name -> (pair features, SVM C, class weight)
-    "hadamard": ("hadamard", 1.0, None),
-    "hadamard+degree": ("hadamard+degree", 1.0, None),
-    "hadamard+logits": ("hadamard+logits", 1.0, None),
-    "hadamard+logits+degree": ("hadamard+logits+degree", 1.0, None),
-    "logits+degree": ("logits+degree", 1.0, None),
-    "directed+logits+degree": ("directed+logits+degree", 1.0, None),
-    "hadamard+logits+degree C=10": ("hadamard+logits+degree", 10.0, None),
-    "hadamard+logits+degree balanced": ("hadamard+logits+degree", 1.0, "balanced"),
+# name -> predictor settings for phases 2-3 (pair features, SVM C, class weight, gamma scale)
+CLASSIFIERS = {
+    "hadamard": {"features": "hadamard"},
+    "hadamard+degree": {"features": "hadamard+degree"},
+    "hadamard+logits": {"features": "hadamard+logits"},
+    "hadamard+logits+degree": {"features": "hadamard+logits+degree"},
+    "logits+degree": {"features": "logits+degree"},
+    "directed+logits+degree": {"features": "directed+logits+degree"},
+    "hadamard+logits+degree C=10": {"features": "hadamard+logits+degree", "svm_c": 10.0},
+    "hadamard+logits+degree balanced": {"features": "hadamard+logits+degree",
+                                        "class_weight": "balanced"},
+    "degree (SVM on degrees only)": {"features": "degree"},
+    "logits": {"features": "logits"},
 }
+SWEEP = {  # second round, around the best of the first (hadamard+degree)
+    "hadamard+degree*0.5": {"features": "hadamard+degree*0.5"},
+    "hadamard+degree": {"features": "hadamard+degree"},
+    "hadamard+degree*2": {"features": "hadamard+degree*2"},
+    "hadamard+degree*4": {"features": "hadamard+degree*4"},
+    "hadamard+degree gamma/2": {"features": "hadamard+degree", "svm_gamma_scale": 0.5},
+    "hadamard+degree gamma*2": {"features": "hadamard+degree", "svm_gamma_scale": 2.0},
+    "hadamard+degree C=0.3": {"features": "hadamard+degree", "svm_c": 0.3},
+    "hadamard+degree C=3": {"features": "hadamard+degree", "svm_c": 3.0},
+    "hadamard+degree*2 C=3": {"features": "hadamard+degree*2", "svm_c": 3.0},
+    "hadamard (paper)": {"features": "hadamard"},
+}
+DEFAULT_CLASSIFIER = {"features": "hadamard", "svm_c": 1.0, "class_weight": None,
+                      "svm_gamma_scale": 1.0}
 
 
-def splits_for(data, network: str, seed: int) -> dict:
-    given = read_split_dir(DATA / network / "splits-genelink", data.genes)
-    return {protocol: split_pairs(data.edges, data.n_genes, protocol=protocol, seed=seed,
-                                  regulators=data.regulators)
-            for protocol in ("tf-matched", "candidates")} | {
-        "genelink": given_split(given, data.edges, data.n_genes, seed)}
+def splits_for(data, network: str, seed: int, protocols: list[str]) -> dict:
+    out = {protocol: split_pairs(data.edges, data.n_genes, protocol=protocol, seed=seed,
+                                 regulators=data.regulators)
+           for protocol in protocols if protocol != "genelink"}
+    if "genelink" in protocols:
+        given = read_split_dir(DATA / network / "splits-genelink", data.genes)
+        out["genelink"] = given_split(given, data.edges, data.n_genes, seed)
+    return out
 
 
-def rows_for(data, network: str, protocol: str, split, seed: int) -> list[dict]:
+def rows_for(data, network: str, protocol: str, split, seed: int, classifiers: dict,
+             phase1_configs: dict) -> list[dict]:
     base = {"network": network, "protocol": protocol, "seed": seed}
     val = split.val
     rows = []
@@ -55,15 +76,17 @@ def rows_for(data, network: str, protocol: str, split, seed: int) -> list[dict]:
         scores = function(val.pairs, data.expression, split.train.positives, seed)
         rows.append(base | {"phase1": "-", "classifier": name}
                     | _metrics(val.labels, scores))
-    for phase1, config in PHASE1.items():
+    for phase1, config in phase1_configs.items():
         started = time.perf_counter()
         model = GNTLinkPredictor(replace(config, seed=seed)).fit_embeddings(
             data.expression, split.train, split.val)
         phase1_s = time.perf_counter() - started
-        for name, (features, c, weight) in CLASSIFIERS.items():
-            if phase1 != "paper" and name not in ("hadamard", "hadamard+logits+degree"):
+        for name, options in classifiers.items():
+            if phase1 != "paper" and name not in ("hadamard", "hadamard+logits+degree",
+                                                  "hadamard+degree*2"):
                 continue
-            model.features, model.svm_c, model.class_weight = features, c, weight
+            for key, value in (DEFAULT_CLASSIFIER | options).items():
+                setattr(model, key, value)
             model.fit_classifier(split.train)
             rows.append(base | {"phase1": phase1, "classifier": name, "phase1_s": phase1_s}
                         | _metrics(val.labels, model.decision_function(val.pairs)))
@@ -90,21 +113,30 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/selection"))
+    parser.add_argument("--protocols", default="tf-matched,candidates,genelink")
+    parser.add_argument("--sweep", action="store_true",
+                        help="the second round (hadamard+degree weights, gamma, C)")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     rows = []
     for network in ("specific", "nonspecific"):
         data = load_beeline_folder(DATA / network)
         for seed in seeds:
-            for protocol, split in splits_for(data, network, seed).items():
+            for protocol, split in splits_for(data, network, seed,
+                                              args.protocols.split(",")).items():
                 print(f"{network} {protocol} seed {seed}", flush=True)
-                rows += rows_for(data, network, protocol, split, seed)
+                rows += rows_for(data, network, protocol, split, seed,
+                                 SWEEP if args.sweep else CLASSIFIERS,
+                                 {k: PHASE1[k] for k in (("paper", "mlp") if args.sweep
+                                                         else PHASE1)})
     table = pd.DataFrame(rows)
     write_table(args.out / "validation.csv", table)
     summary = table.groupby(["phase1", "classifier", "network", "protocol"])[
         ["auroc", "auprc_ratio"]].mean().unstack(["network", "protocol"])
-    lines = ["# Validation results (mean over seeds " + args.seeds + "; no test pair scored)",
-             ""]
+    lines = [f"# Validation results (mean over seeds {args.seeds}; no test pair scored)", "",
+             f"Command: `.venv/bin/python benchmarks/select_model.py --seeds {args.seeds} "
+             f"--protocols {args.protocols} --out {args.out}"
+             f"{' --sweep' if args.sweep else ''}`", ""]
     for metric in ("auroc", "auprc_ratio"):
         part = summary[metric].round(3)
         lines += [f"## {metric}", "", *markdown_table(part), ""]

@@ -21,14 +21,21 @@ BLOCK_PAIRS = {"cpu": 2048, "cuda": 65536}  # CPU: keep the block in cache (meas
 KERNEL_DTYPE = {"cpu": torch.float64, "cuda": torch.float32}
 
 
-def parse_features(features: str) -> tuple[str, ...]:
-    """'hadamard' (the paper) or blocks joined by '+', e.g. 'hadamard+logits+degree'."""
-    blocks = tuple(b.strip() for b in features.split("+") if b.strip())
-    unknown = [b for b in blocks if b not in FEATURE_BLOCKS]
-    if not blocks or unknown:
+def parse_features(features: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Blocks and their weights: 'hadamard' (the paper), or blocks joined by '+', each with an
+    optional weight, e.g. 'hadamard+degree*2'."""
+    blocks, weights = [], []
+    for part in (p.strip() for p in features.split("+") if p.strip()):
+        name, _, weight = part.partition("*")
+        try:
+            weights.append(float(weight) if weight else 1.0)
+        except ValueError:
+            weights.append(-1.0)
+        blocks.append(name.strip())
+    if not blocks or any(b not in FEATURE_BLOCKS for b in blocks) or min(weights) <= 0:
         raise ValueError(f"pair features are blocks from {', '.join(FEATURE_BLOCKS)} joined by "
-                         f"'+', not {features!r}")
-    return blocks
+                         f"'+', each with an optional positive weight ('*2'), not {features!r}")
+    return tuple(blocks), tuple(weights)
 
 
 @dataclass
@@ -48,6 +55,7 @@ class PairFeaturizer:
     degree: np.ndarray | None = None  # (N, 2): out-degree, in-degree
     mean: np.ndarray | None = None
     scale: np.ndarray | None = None
+    block_weights: tuple[float, ...] | None = None  # relative weight of each block (1 each)
 
     @property
     def paper(self) -> bool:
@@ -91,7 +99,9 @@ class PairFeaturizer:
             return self
         raw = self.transform(pairs, own_edges)
         widths = [self._width(b) for b in self.blocks]
-        weight = np.concatenate([np.full(w, 1 / np.sqrt(w)) for w in widths])
+        weights = self.block_weights or (1.0,) * len(self.blocks)
+        weight = np.concatenate([np.full(w, b / np.sqrt(w)) for w, b in zip(widths, weights,
+                                                                             strict=True)])
         self.mean, self.scale = raw.mean(axis=0), (raw.std(axis=0) + 1e-9) / weight
         return self
 
@@ -101,6 +111,8 @@ class PairFeaturizer:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {"blocks": np.array(self.blocks), "embeddings": self.embeddings}
+        if self.block_weights is not None:
+            arrays["block_weights"] = np.array(self.block_weights)
         for name in ("output_weight", "output_bias", "degree", "mean", "scale"):
             if getattr(self, name) is not None:
                 arrays[name] = getattr(self, name)
@@ -110,8 +122,9 @@ class PairFeaturizer:
     def from_arrays(cls, arrays) -> PairFeaturizer:
         optional = {name: np.asarray(arrays[name]) for name in
                     ("output_weight", "output_bias", "degree", "mean", "scale") if name in arrays}
+        weights = tuple(map(float, arrays["block_weights"])) if "block_weights" in arrays else None
         return cls(tuple(str(b) for b in arrays["blocks"]), np.asarray(arrays["embeddings"]),
-                   **optional)
+                   **optional, block_weights=weights)
 
 
 @dataclass
@@ -167,9 +180,10 @@ class PairSVM:
     """RBF support vector classifier on pair features; `decision_function` is the pair score."""
 
     def __init__(self, C: float = 1.0, gamma: float | str = "scale",
-                 class_weight: str | None = None):
+                 class_weight: str | None = None, gamma_scale: float = 1.0):
         self.C = C
         self.gamma = gamma
+        self.gamma_scale = gamma_scale
         self.class_weight = class_weight
 
     def fit(self, features: np.ndarray, labels: np.ndarray) -> PairSVM:
@@ -177,7 +191,7 @@ class PairSVM:
             raise ValueError("the SVM needs training pairs of both classes")
         gamma = self.gamma
         if gamma == "scale":  # sklearn's rule, resolved here so that the value is stored
-            gamma = 1.0 / (features.shape[1] * max(float(features.var()), 1e-12))
+            gamma = self.gamma_scale / (features.shape[1] * max(float(features.var()), 1e-12))
         svc = SVC(kernel="rbf", C=self.C, gamma=float(gamma), class_weight=self.class_weight)
         svc.fit(np.asarray(features, dtype=np.float64), labels)
         self.decision_ = RBFDecision.from_svc(svc)

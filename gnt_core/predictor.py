@@ -26,12 +26,13 @@ class GNTLinkPredictor:
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
                  features: str = "hadamard", svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS,
-                 class_weight: str | None = None):
+                 class_weight: str | None = None, svm_gamma_scale: float = 1.0):
         self.config = config or TrainConfig()
         self.svm_c = svm_c
         self.features = features
         self.svm_max_train_pairs = svm_max_train_pairs
         self.class_weight = class_weight
+        self.svm_gamma_scale = svm_gamma_scale
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet,
             progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
@@ -54,14 +55,16 @@ class GNTLinkPredictor:
     def fit_classifier(self, train: PairSet) -> GNTLinkPredictor:
         """Phases 2 and 3: pair features and the SVM, on (at most svm_max_train_pairs) training
         pairs. Can be refitted with other features or SVM settings on the same embeddings."""
-        self.featurizer_ = PairFeaturizer(parse_features(self.features),
-                                          self.training_.embeddings, self.output_weight_,
-                                          self.output_bias_, self.degree_)
+        blocks, weights = parse_features(self.features)
+        self.featurizer_ = PairFeaturizer(blocks, self.training_.embeddings,
+                                          self.output_weight_, self.output_bias_, self.degree_,
+                                          block_weights=weights)
         svm_set = self._bounded(train)
         self.svm_train_pairs_ = len(svm_set)
         features = self.featurizer_.fit_scaling(svm_set.pairs, svm_set.labels).transform(
             svm_set.pairs, svm_set.labels)
-        svm = PairSVM(C=self.svm_c, class_weight=self.class_weight)
+        svm = PairSVM(C=self.svm_c, class_weight=self.class_weight,
+                      gamma_scale=self.svm_gamma_scale)
         self.decision_ = svm.fit(features, svm_set.labels).decision_
         return self
 

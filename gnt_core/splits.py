@@ -95,8 +95,10 @@ def split_pairs(edges: np.ndarray, n_genes: int, *, protocol: str = "random", se
     protocol:
       random      negatives uniform over all non-edge pairs, 1:1 in each split (the thesis);
       tf-matched  each regulator gets as many non-target negatives as it has positives;
-      candidates  train/val as tf-matched; test = every regulator × gene pair not used in
-                  train/val, labelled by the network, at its natural prevalence.
+      candidates  test = every regulator × gene pair not used in train/val, labelled by the
+                  network, at its natural prevalence; train/val negatives are drawn from that
+                  same universe (uniform regulator × gene non-edges, 1:1), so that a model
+                  learns what the test asks (hub regulators included).
     """
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}, not {protocol!r}")
@@ -107,14 +109,19 @@ def split_pairs(edges: np.ndarray, n_genes: int, *, protocol: str = "random", se
                          "needed to split into train, validation and test")
     positives = _split_positives(known, rng, fractions)
     sampler = _NegativeSampler(n_genes, pair_keys(known, n_genes), rng)
+    regs = np.unique(edges[:, 0]) if regulators is None else np.unique(regulators)
     sets = {}
     for name, pos in zip(SPLIT_NAMES, positives, strict=True):
         if protocol == "candidates" and name == "test":
             continue
-        neg = sampler.random(len(pos)) if protocol == "random" else sampler.matched(pos[:, 0])
+        if protocol == "random":
+            neg = sampler.random(len(pos))
+        elif protocol == "tf-matched":
+            neg = sampler.matched(pos[:, 0])
+        else:
+            neg = sampler.random(len(pos), regulators=regs)
         sets[name] = _pair_set(pos, neg)
     if protocol == "candidates":
-        regs = np.unique(edges[:, 0]) if regulators is None else regulators
         sets["test"] = _candidate_test_set(n_genes, regs, positives[2],
                                            [sets["train"], sets["val"]])
     return PairSplit(protocol, seed, n_genes, sets["train"], sets["val"], sets["test"], known)
@@ -173,13 +180,20 @@ class _NegativeSampler:
         self._block(a, b)
         return True
 
-    def random(self, count: int) -> np.ndarray:
+    def random(self, count: int, regulators: np.ndarray | None = None) -> np.ndarray:
+        """Uniform non-edge pairs: over all genes, or (regulator, gene) with the regulator
+        uniform among `regulators`."""
         available = self.n * (self.n - 1) // 2 - self.n_blocked
+        if regulators is not None:
+            available = min(available, len(regulators) * (self.n - 1) - self.n_blocked)
         if count > available:
             raise ValueError(f"only {available} non-edge pairs remain; cannot draw {count}")
         out: list[tuple[int, int]] = []
         while len(out) < count:
-            draws = self.rng.integers(0, self.n, size=(2 * (count - len(out)) + 16, 2))
+            size = 2 * (count - len(out)) + 16
+            draws = self.rng.integers(0, self.n, size=(size, 2))
+            if regulators is not None:
+                draws[:, 0] = regulators[self.rng.integers(0, len(regulators), size=size)]
             for a, b in draws.tolist():
                 if len(out) < count and self._take(a, b):
                     out.append((a, b))

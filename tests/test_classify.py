@@ -9,8 +9,9 @@ from gnt_core.classify import PairFeaturizer, PairSVM, RBFDecision, parse_featur
 def featurizer(blocks: str) -> PairFeaturizer:
     rng = np.random.default_rng(0)
     degree = np.array([[3, 0], [0, 2], [1, 1], [0, 1], [0, 0]])
-    return PairFeaturizer(parse_features(blocks), rng.standard_normal((5, 4)),
-                          rng.standard_normal((5, 4)), rng.standard_normal(5), degree)
+    names, weights = parse_features(blocks)
+    return PairFeaturizer(names, rng.standard_normal((5, 4)), rng.standard_normal((5, 4)),
+                          rng.standard_normal(5), degree, block_weights=weights)
 
 
 def test_hadamard_features_are_symmetric_and_the_papers():
@@ -37,6 +38,9 @@ def test_logit_and_degree_blocks():
                                   scaled.transform(np.array([[1, 4]])))
     with pytest.raises(ValueError, match="blocks"):
         parse_features("hadamard+magic")
+    assert parse_features("hadamard+degree*2.5") == (("hadamard", "degree"), (1.0, 2.5))
+    with pytest.raises(ValueError, match="positive weight"):
+        parse_features("hadamard*0")
 
 
 def test_batched_decision_equals_sklearn_within_1e6():

@@ -55,12 +55,16 @@ def test_splits_never_leak_and_follow_the_protocol(demo, protocol):
         assert not (pair_set.pairs[:, 0] == pair_set.pairs[:, 1]).any()
     if protocol != "candidates":
         assert all(s.prevalence == 0.5 for s in split.sets().values())
-    if protocol in ("tf-matched", "candidates"):
+    if protocol == "tf-matched":
         for pair_set in (split.train, split.val):
             pos_regs = np.sort(pair_set.positives[:, 0])
             neg_regs = np.sort(pair_set.pairs[pair_set.labels == 0][:, 0])
             assert pos_regs.tolist() == neg_regs.tolist()
     if protocol == "candidates":
+        for pair_set in (split.train, split.val):  # negatives from the test's universe
+            negatives = pair_set.pairs[pair_set.labels == 0]
+            assert np.isin(negatives[:, 0], demo.regulators).all()
+            assert pair_set.prevalence == 0.5
         universe = keys(regulator_gene_pairs(n, demo.regulators), n)
         used = keys(split.train.pairs, n) | keys(split.val.pairs, n)
         assert keys(split.test.pairs, n) == universe - used
