@@ -181,3 +181,21 @@ def test_hostile_file_names_and_urls_stay_harmless(home, demo_files):
     at = start(run="../../etc", data="../../etc/passwd")
     assert not at.error
     assert at.header[0].value == "Active dataset: demo \\(synthetic\\)"
+
+
+def test_two_sessions_train_at_once_and_the_second_waits_visibly(home):
+    def click_train(epochs: int, seed: str) -> AppTest:
+        at = start("app_pages/train.py")
+        next(n for n in at.number_input if n.label == "Epochs").set_value(epochs)
+        at.text_input[0].input(seed)
+        next(b for b in at.button if b.label == "Train").click()
+        return at.run()
+
+    first = click_train(80, "0")
+    second = click_train(2, "1")
+    assert "Waiting for the device: 1 job(s) ahead" in texts(second)
+    wait_for_jobs(240)
+    runs = {r.seed: r for r in list_runs()}
+    assert sorted(runs) == [0, 1] and all(r.state == "complete" for r in runs.values())
+    assert "Training finished" in texts(first.run()) and "Training finished" in texts(
+        second.run())
