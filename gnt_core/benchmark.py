@@ -31,11 +31,13 @@ from .pipeline import (
     test_scores,
 )
 from .runs import write_bytes, write_json, write_table
+from .splits import GIVEN, is_training_positive
 from .train import resolve_device
 
 METRICS = ("auroc", "auprc", "auprc_ratio", "epr")
 COLUMNS = ("dataset", "protocol", "seed", "method", *METRICS, "train_s", "score_s", "n_pos",
            "n_neg", "device", "config")
+GIVEN_CLEAN = "given-clean"  # a given split without its test pairs that are training positives
 LABELS = {"auroc": "AUROC", "auprc": "AUPRC", "auprc_ratio": "AUPRC ratio", "epr": "EPR"}
 
 # progress(cells done, cells in all, label of the cell being computed or skipped)
@@ -57,15 +59,20 @@ def environment(device: str) -> dict:
 
 def config_id(settings: RunSettings) -> str:
     """A short hash of everything but protocol and seed: rows of other settings never mix."""
-    values = settings.to_dict() | {"protocol": None, "seed": None}
+    values = settings.to_dict() | {"protocol": None, "seed": None, "split_dir": None}
     values["train"] = values["train"] | {"seed": None, "device": None}
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:10]
 
 
 def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[str],
                   seeds: list[int], settings: RunSettings, out_dir: Path,
-                  progress: Progress | None = None, command: str = "") -> pd.DataFrame:
-    """Compute every missing cell of the grid; returns all rows for these settings."""
+                  progress: Progress | None = None, command: str = "",
+                  split_dirs: dict[str, str] | None = None) -> pd.DataFrame:
+    """Compute every missing cell of the grid; returns all rows for these settings.
+
+    Protocol 'given' uses split_dirs[dataset] (a peer's split) and adds 'given-clean' rows:
+    the same scores without the test pairs that are training positives."""
+    split_dirs = split_dirs or {}
     out_dir = Path(out_dir)
     settings = replace(settings, ablation=True)
     device = resolve_device(settings.train.device)
@@ -73,7 +80,8 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
     results_path = out_dir / "results.csv"
     results = pd.read_csv(results_path) if results_path.exists() else pd.DataFrame(
         columns=COLUMNS)
-    cells = [(d, p, s) for d in datasets for p in protocols for s in seeds]
+    cells = [(d, p, s) for d in datasets for p in protocols for s in seeds
+             if p != GIVEN or d in split_dirs]
     report = progress or (lambda *args: None)
     loaded: dict[str, Dataset] = {}
     for done, (name, protocol, seed) in enumerate(cells):
@@ -84,13 +92,15 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
         report(done, len(cells), label)
         dataset = loaded.setdefault(name, datasets[name]())
         cell = replace(settings, protocol=protocol, seed=seed,
-                       train=replace(settings.train, seed=seed, device=device))
+                       train=replace(settings.train, seed=seed, device=device),
+                       split_dir=split_dirs.get(name) if protocol == GIVEN else None)
         rows = pd.DataFrame(_cell_rows(dataset, name, cell, device, config), columns=COLUMNS)
         results = pd.concat([results, rows], ignore_index=True) if len(results) else rows
         write_table(results_path, results)
         report(done + 1, len(cells), label)
+    shown = [*protocols, *([GIVEN_CLEAN] if GIVEN in protocols else [])]
     mine = results[(results["config"] == config) & results["dataset"].isin(datasets)
-                   & results["protocol"].isin(protocols) & results["seed"].isin(seeds)]
+                   & results["protocol"].isin(shown) & results["seed"].isin(seeds)]
     write_json(out_dir / "environment.json", environment(device) | {
         "settings": settings.to_dict(), "config": config, "command": command})
     write_bytes(out_dir / "summary.md",
@@ -113,14 +123,20 @@ def _cell_rows(dataset: Dataset, name: str, settings: RunSettings, device: str,
     split = make_split(dataset, settings, quiet, timings)
     fitted = fit_methods(dataset, split, settings, quiet, timings)
     scores = test_scores(dataset, split, fitted, settings, quiet, timings=timings)
+    evaluations = {settings.protocol: (split.test.labels, scores)}
+    if settings.protocol == GIVEN:
+        leaked = is_training_positive(split.test.pairs, split.train, split.n_genes)
+        evaluations[GIVEN_CLEAN] = (split.test.labels[~leaked],
+                                    {m: s[~leaked] for m, s in scores.items()})
     rows = []
-    for method in METHODS:
-        metrics = evaluation_metrics(split.test.labels, scores[method])
-        rows.append({"dataset": name, "protocol": settings.protocol, "seed": settings.seed,
-                     "method": method, **{m: metrics[m] for m in METRICS},
-                     "train_s": timings.get(f"{method}_total_s", 0.0),
-                     "score_s": timings[f"{method}_score_s"], "n_pos": metrics["n_pos"],
-                     "n_neg": metrics["n_neg"], "device": device, "config": config})
+    for protocol, (labels, method_scores) in evaluations.items():
+        for method in METHODS:
+            metrics = evaluation_metrics(labels, method_scores[method])
+            rows.append({"dataset": name, "protocol": protocol, "seed": settings.seed,
+                         "method": method, **{m: metrics[m] for m in METRICS},
+                         "train_s": timings.get(f"{method}_total_s", 0.0),
+                         "score_s": timings[f"{method}_score_s"], "n_pos": metrics["n_pos"],
+                         "n_neg": metrics["n_neg"], "device": device, "config": config})
     return rows
 
 
@@ -143,7 +159,8 @@ def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
              "Versions: " + ", ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".",
              f"Settings: d {train.dim}, alpha {train.alpha}, {train.epochs} epochs, batch "
              f"{train.batch_size}, lr {train.learning_rate}, softmax {train.softmax}, SVM C "
-             f"{settings.svm_c}, features {settings.features}; config {config_id(settings)}.",
+             f"{settings.svm_c} (gamma × {settings.svm_gamma_scale}), features "
+             f"{settings.features}; config {config_id(settings)}.",
              "Cells: mean ± sd over seeds; every method is scored on the same test pairs.", ""]
     for dataset, rows in results.groupby("dataset", sort=False):
         seeds = sorted(rows["seed"].unique())

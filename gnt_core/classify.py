@@ -43,9 +43,10 @@ class PairFeaturizer:
     """SVM features of (i, j) pairs from per-gene arrays learnt in phase 1.
 
     Blocks: hadamard h_i*h_j (the paper); directed [h_i, h_j, |h_i - h_j|]; logits, the phase-1
-    model's own neighbour scores h_i·W_j + b_j and h_j·W_i + b_i; degree, log(1 + out- and
-    in-degree) of both genes in the training network. With more than the Hadamard block, every
-    column is standardised on the training pairs and each block weighted to equal variance.
+    model's own neighbour scores h_i·W_j + b_j and h_j·W_i + b_i; degree, the two genes'
+    log(1 + out- and in-degree) in the training network, combined symmetrically. With more
+    than the Hadamard block, every column is standardised on the training pairs and each block
+    weighted to equal variance (times its optional weight).
     """
 
     blocks: tuple[str, ...]
@@ -85,13 +86,16 @@ class PairFeaturizer:
         return features
 
     def _degrees(self, pairs: np.ndarray, own_edges: np.ndarray | None) -> np.ndarray:
-        out_i = self.degree[pairs[:, 0], 0].astype(np.float64)
-        in_j = self.degree[pairs[:, 1], 1].astype(np.float64)
-        if own_edges is not None:
-            out_i, in_j = out_i - own_edges, in_j - own_edges
-        return np.log1p(np.stack([out_i, self.degree[pairs[:, 0], 1], self.degree[pairs[:, 1],
-                                                                                  0], in_j],
-                                 axis=1).clip(min=0))
+        """Symmetric in i and j (a pair is unordered): sum and |difference| of the two genes'
+        log(1 + out-degree), and the same of log(1 + in-degree)."""
+        out = self.degree[pairs, 0].astype(np.float64)  # (n, 2): out-degree of i and of j
+        into = self.degree[pairs, 1].astype(np.float64)
+        if own_edges is not None:  # a training edge i→j is not counted for its own pair
+            out[:, 0] -= own_edges
+            into[:, 1] -= own_edges
+        out, into = np.log1p(out.clip(min=0)), np.log1p(into.clip(min=0))
+        return np.stack([out.sum(axis=1), np.abs(out[:, 0] - out[:, 1]),
+                         into.sum(axis=1), np.abs(into[:, 0] - into[:, 1])], axis=1)
 
     def fit_scaling(self, pairs: np.ndarray, own_edges: np.ndarray) -> PairFeaturizer:
         """Standardise columns on the training pairs, each block weighted to variance 1."""

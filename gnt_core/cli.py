@@ -17,9 +17,9 @@ from .candidates import UNIVERSES
 from .demo import write_demo
 from .export import export_bytes, format_from_path
 from .io import GntInputError, load_beeline_folder, load_dataset
-from .pipeline import METHODS, RunSettings, evaluate_run, rescore_run, run_pipeline
+from .pipeline import METHODS, PRESETS, evaluate_run, preset, rescore_run, run_pipeline
 from .runs import set_state, write_bytes
-from .splits import PROTOCOLS
+from .splits import GIVEN, PROTOCOLS
 from .train import TrainConfig
 
 EXIT_INPUT = 2
@@ -69,7 +69,12 @@ def _parser() -> argparse.ArgumentParser:
                         choices=["auto", "genes_x_cells", "cells_x_genes"])
     source.add_argument("--ignore-case", action="store_true",
                         help="match network genes to expression genes ignoring case")
-    train.add_argument("--protocol", default="random", choices=PROTOCOLS)
+    train.add_argument("--preset", default="default", choices=list(PRESETS),
+                       help="default: GNT Explorer's configuration (Hadamard + degree pair "
+                            "features, candidates protocol); paper: the thesis' (Hadamard "
+                            "features, random negatives)")
+    train.add_argument("--protocol", choices=PROTOCOLS,
+                       help="negative protocol (default: the preset's)")
     train.add_argument("--split-dir", type=Path, help="use the given split instead: a folder "
                        "with train.csv, val.csv, test.csv (columns tf,target,label)")
     train.add_argument("--seed", type=int, default=0)
@@ -99,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="comma-separated (default: all three)")
     bench.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds")
     bench.add_argument("--epochs", type=int, default=defaults.epochs)
+    bench.add_argument("--preset", default="default", choices=list(PRESETS))
+    bench.add_argument("--given-split", metavar="NAME",
+                       help="also evaluate on each dataset's given split in DIR/NAME (e.g. "
+                            "splits-genelink): protocol 'given', and 'given-clean' without "
+                            "test pairs that are training positives")
     bench.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     bench.add_argument("--out", type=Path, required=True, help="folder for the results")
     bench.set_defaults(handler=_benchmark)
@@ -143,9 +153,10 @@ def _train(args) -> int:
     config = TrainConfig(dim=args.dim, alpha=args.alpha, epochs=args.epochs,
                          batch_size=args.batch_size, learning_rate=args.lr,
                          softmax=args.softmax, device=args.device, seed=args.seed)
-    settings = RunSettings(protocol=args.protocol, seed=args.seed, train=config,
-                           ablation=not args.no_ablation, universe=args.universe,
-                           split_dir=str(args.split_dir) if args.split_dir else None)
+    overrides = {"protocol": args.protocol} if args.protocol else {}
+    settings = preset(args.preset, seed=args.seed, train=config, ablation=not args.no_ablation,
+                      universe=args.universe,
+                      split_dir=str(args.split_dir) if args.split_dir else None, **overrides)
     args.out.mkdir(parents=True, exist_ok=True)
     set_state(args.out, "running")
     with _ProgressBars() as bars:
@@ -191,7 +202,12 @@ def _benchmark(args) -> int:
                             f"{args.seeds!r}") from None
     datasets = {f"{d.resolve().parent.name}/{d.resolve().name}":
                 (lambda folder=d: load_beeline_folder(folder)) for d in args.data}
-    settings = RunSettings(train=TrainConfig(epochs=args.epochs, device=args.device))
+    split_dirs = {name: str(d / args.given_split) for name, d in zip(datasets, args.data,
+                                                                     strict=True)
+                  } if args.given_split else {}
+    settings = preset(args.preset, train=TrainConfig(epochs=args.epochs, device=args.device))
+    if args.given_split:
+        protocols.append(GIVEN)
     command = "gnt " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("gnt") else ""
     with tqdm(desc="benchmark cells", unit="cell", file=sys.stderr) as bar:
         def progress(done: int, total: int, label: str) -> None:
@@ -200,7 +216,7 @@ def _benchmark(args) -> int:
             bar.update(done - bar.n)
 
         results = run_benchmark(datasets, protocols, seeds, settings, args.out, progress,
-                                command=command)
+                                command=command, split_dirs=split_dirs)
     print(f"{len(results)} rows in {args.out / 'results.csv'}; summary in "
           f"{args.out / 'summary.md'}")
     return 0

@@ -48,12 +48,16 @@ Progress = Callable[[str, int, int, dict], None]
 
 @dataclass
 class RunSettings:
-    protocol: str = "random"
+    """Everything a run depends on. The defaults are GNT Explorer's configuration, chosen on
+    validation pairs (benchmarks/RESULTS.md); `preset("paper")` is the thesis'."""
+
+    protocol: str = "candidates"
     seed: int = 0
     train: TrainConfig = field(default_factory=TrainConfig)
     svm_c: float = 1.0
+    svm_gamma_scale: float = 0.5
     svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS
-    features: str = "hadamard"
+    features: str = "hadamard+degree"
     ablation: bool = True
     universe: str = "regulators"
     threshold: float = 0.0
@@ -67,6 +71,20 @@ class RunSettings:
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         known["train"] = TrainConfig(**known.get("train", {}))
         return cls(**known)
+
+
+PRESETS = {
+    "default": {},
+    # the thesis: Hadamard features, RBF SVM with sklearn's gamma, random negatives
+    "paper": {"features": "hadamard", "svm_gamma_scale": 1.0, "protocol": "random"},
+}
+
+
+def preset(name: str, **overrides) -> RunSettings:
+    """RunSettings of a named preset, with overrides (e.g. protocol, seed, train)."""
+    if name not in PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {name!r}")
+    return RunSettings(**(PRESETS[name] | overrides))
 
 
 def package_versions() -> dict[str, str]:
@@ -181,7 +199,8 @@ def _fit(dataset: Dataset, split, settings: RunSettings, config: TrainConfig, na
 
     t0 = time.perf_counter()
     predictor = GNTLinkPredictor(config, svm_c=settings.svm_c, features=settings.features,
-                                 svm_max_train_pairs=settings.svm_max_train_pairs)
+                                 svm_max_train_pairs=settings.svm_max_train_pairs,
+                                 svm_gamma_scale=settings.svm_gamma_scale)
     predictor.fit(dataset.expression, split.train, split.val, progress=on_epoch)
     timings[f"{name}_total_s"] = time.perf_counter() - t0
     timings[f"{name}_phase1_s"] = predictor.training_.seconds

@@ -27,9 +27,14 @@ def test_logit_and_degree_blocks():
     x = f.transform(np.array([[0, 1]]))
     h, w, b = f.embeddings, f.output_weight, f.output_bias
     np.testing.assert_allclose(x[0, :2], [h[0] @ w[1] + b[1], h[1] @ w[0] + b[0]])
-    np.testing.assert_allclose(x[0, 2:], np.log1p([3, 0, 0, 2]))
-    own = f.transform(np.array([[0, 1]]), own_edges=np.array([1]))  # leave the edge out
-    np.testing.assert_allclose(own[0, 2:], np.log1p([2, 0, 0, 1]))
+    out, into = np.log1p([3, 0]), np.log1p([0, 2])  # degrees of genes 0 and 1
+    np.testing.assert_allclose(x[0, 2:], [out.sum(), abs(out[0] - out[1]), into.sum(),
+                                          abs(into[0] - into[1])])
+    np.testing.assert_allclose(f.transform(np.array([[1, 0]]))[0, 2:], x[0, 2:])  # symmetric
+    own = f.transform(np.array([[0, 1]]), own_edges=np.array([1]))  # leave the edge 0→1 out
+    out, into = np.log1p([2, 0]), np.log1p([0, 1])
+    np.testing.assert_allclose(own[0, 2:], [out.sum(), abs(out[0] - out[1]), into.sum(),
+                                            abs(into[0] - into[1])])
     scaled = f.fit_scaling(np.array([[0, 1], [2, 3], [4, 0]]), np.array([1, 0, 0]))
     z = scaled.transform(np.array([[0, 1], [2, 3], [4, 0]]), np.array([1, 0, 0]))
     np.testing.assert_allclose(z.mean(axis=0), 0, atol=1e-9)
