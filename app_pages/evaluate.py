@@ -35,13 +35,14 @@ config = read_json(run / "config.json")
 runs = [read_json(p / "metrics.json") for p in group_runs(run)] or [metrics]
 protocol = metrics["protocol"]
 test = metrics["test"]
-st.header(f"Test performance — {protocol} negatives")
+st.header(f"Test performance — {protocol} protocol")
 first = test["gnt"]
 st.write(f"{PROTOCOL_NOTE.get(protocol, '')} Test pairs: {first['n_pos']:,} positive, "
          f"{first['n_neg']:,} negative (prevalence {first['prevalence']:.4f}). "
          f"Seeds: {', '.join(str(r['seed']) for r in runs)}.")
 train = config["train"]
-st.caption(plain(f"Dataset {config['dataset']['name']} · d {train['dim']}, alpha "
+st.caption(plain(f"Dataset {config['dataset']['name']} · pair features {config['features']} · "
+                 f"d {train['dim']}, alpha "
                  f"{train['alpha']}, {train['epochs']} epochs, batch {train['batch_size']}, lr "
                  f"{train['learning_rate']}, device {metrics['validation']['gnt']['device']} · "
                  f"run {run.name} · gnt-explorer {config['versions']['gnt-explorer']}, torch "

@@ -7,7 +7,7 @@ import streamlit as st
 
 from gnt_core import jobs
 from gnt_core.candidates import UNIVERSES
-from gnt_core.pipeline import RunSettings
+from gnt_core.pipeline import preset
 from gnt_core.runs import read_json, read_state
 from gnt_core.splits import PROTOCOLS
 from gnt_core.train import TrainConfig, device_info
@@ -24,6 +24,9 @@ PROTOCOL_HELP = {
                   "expect when you rank novel edges.",
 }
 MAX_SEEDS = 10
+PRESET_HELP = {"default": "GNT Explorer's default: Hadamard + training-degree pair features "
+                          "(chosen on validation pairs; see benchmarks/RESULTS.md)",
+               "paper": "the thesis: Hadamard pair features only"}
 STAGES = {"split": "Splitting pairs", "gnt": "Training GNT", "gne_mlp": "Training the GNE-MLP "
           "ablation", "score": "Scoring candidate pairs", "baselines": "Computing baselines"}
 defaults = TrainConfig()
@@ -36,8 +39,9 @@ st.write(f"Dataset: **{data.n_genes:,} genes × {data.n_cells:,} cells, {len(dat
 st.caption(plain(spec.name))
 
 with st.form("train"):
-    protocol = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS, index=1,
+    protocol = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS, index=2,
                         format_func=lambda p: f"{p} — {PROTOCOL_HELP[p]}")
+    configuration = st.radio("Configuration", list(PRESET_HELP), format_func=PRESET_HELP.get)
     seeds_text = st.text_input("Seeds (one run per seed; results show mean ± sd)", "0",
                                help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
     info = device_info()
@@ -76,9 +80,9 @@ if submitted:
         config = TrainConfig(dim=int(dim), alpha=float(alpha), epochs=int(epochs),
                              batch_size=int(batch), learning_rate=float(lr),
                              n_neg_samples=int(n_neg), softmax=softmax, device=device)
-        submitted_runs = [jobs.submit(spec, RunSettings(protocol=protocol, seed=seed,
-                                                        train=config, svm_c=float(svm_c),
-                                                        ablation=ablation, universe=universe),
+        submitted_runs = [jobs.submit(spec, preset(configuration, protocol=protocol, seed=seed,
+                                                   train=config, svm_c=float(svm_c),
+                                                   ablation=ablation, universe=universe),
                                       group=group) for seed in seeds]
         state.set_run(submitted_runs[0])
         st.toast(f"Started {len(submitted_runs)} run(s). You can close this tab: training goes "

@@ -125,7 +125,7 @@ def test_train_evaluate_explore_curate_runs_export(home):
 
     at.switch_page("app_pages/evaluate.py").run()
     assert not at.exception
-    assert at.header[0].value == "Test performance — tf-matched negatives"
+    assert at.header[0].value == "Test performance — candidates protocol"
     assert len(at.get("plotly_chart")) == 2
     table = at.dataframe[0].value
     assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)", "degree (baseline)",
