@@ -69,8 +69,11 @@ def test_a_1_gb_file_loads_in_bounded_memory(tmp_path):
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         print(table.values.shape[0], table.values.shape[1], peak, seconds)
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True)
+    try:
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                check=True)
+    finally:
+        path.unlink()  # 1 GB: not left behind in pytest's temporary folders
     genes, cells, peak, seconds = result.stdout.split()
     assert (int(genes), int(cells)) == (n_genes, n_cells)
     print(f"{size / ONE_GB:.2f} GB file: {float(seconds):.0f} s, peak RSS "
