@@ -53,6 +53,13 @@ SWEEP = {  # second round, around the best of the first (hadamard+degree)
     "hadamard+degree*2 C=3": {"features": "hadamard+degree*2", "svm_c": 3.0},
     "hadamard (paper)": {"features": "hadamard"},
 }
+BALANCED = {  # third round: class weights, which only change fits on imbalanced training sets
+    "hadamard+degree gamma/2": {"features": "hadamard+degree", "svm_gamma_scale": 0.5},
+    "hadamard+degree gamma/2 balanced": {"features": "hadamard+degree", "svm_gamma_scale": 0.5,
+                                         "class_weight": "balanced"},
+    "hadamard+degree*2 gamma/2 balanced": {"features": "hadamard+degree*2",
+                                           "svm_gamma_scale": 0.5, "class_weight": "balanced"},
+}
 DEFAULT_CLASSIFIER = {"features": "hadamard", "svm_c": 1.0, "class_weight": None,
                       "svm_gamma_scale": 1.0}
 
@@ -114,8 +121,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/selection"))
     parser.add_argument("--protocols", default="tf-matched,candidates,genelink")
-    parser.add_argument("--sweep", action="store_true",
-                        help="the second round (hadamard+degree weights, gamma, C)")
+    parser.add_argument("--round", type=int, default=1, choices=[1, 2, 3],
+                        help="1: feature blocks; 2: weights, gamma, C around hadamard+degree; "
+                             "3: class weights")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     rows = []
@@ -125,18 +133,17 @@ def main() -> None:
             for protocol, split in splits_for(data, network, seed,
                                               args.protocols.split(",")).items():
                 print(f"{network} {protocol} seed {seed}", flush=True)
-                rows += rows_for(data, network, protocol, split, seed,
-                                 SWEEP if args.sweep else CLASSIFIERS,
-                                 {k: PHASE1[k] for k in (("paper", "mlp") if args.sweep
-                                                         else PHASE1)})
+                classifiers = {1: CLASSIFIERS, 2: SWEEP, 3: BALANCED}[args.round]
+                phase1 = {1: tuple(PHASE1), 2: ("paper", "mlp"), 3: ("paper",)}[args.round]
+                rows += rows_for(data, network, protocol, split, seed, classifiers,
+                                 {k: PHASE1[k] for k in phase1})
     table = pd.DataFrame(rows)
     write_table(args.out / "validation.csv", table)
     summary = table.groupby(["phase1", "classifier", "network", "protocol"])[
         ["auroc", "auprc_ratio"]].mean().unstack(["network", "protocol"])
     lines = [f"# Validation results (mean over seeds {args.seeds}; no test pair scored)", "",
              f"Command: `.venv/bin/python benchmarks/select_model.py --seeds {args.seeds} "
-             f"--protocols {args.protocols} --out {args.out}"
-             f"{' --sweep' if args.sweep else ''}`", ""]
+             f"--protocols {args.protocols} --out {args.out} --round {args.round}`", ""]
     for metric in ("auroc", "auprc_ratio"):
         part = summary[metric].round(3)
         lines += [f"## {metric}", "", *markdown_table(part), ""]
