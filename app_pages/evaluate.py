@@ -21,6 +21,7 @@ PROTOCOL_NOTE = {
     "random": "Random non-edge pairs as negatives, 1:1 (the thesis' protocol).",
     "tf-matched": "Each negative shares its regulator with a positive, 1:1.",
     "candidates": "Every regulator × gene pair not used in training, at natural prevalence.",
+    "given": "A given split (for example a published method's own pairs), used exactly.",
 }
 
 st.title("Evaluate")
@@ -70,6 +71,17 @@ for column, label in [("auroc", "AUROC"), ("auprc", "AUPRC"), ("auprc_ratio", "A
 st.dataframe(shown, hide_index=True)
 st.caption("AUPRC ratio = AUPRC / prevalence; EPR = precision among the top k scores "
            "(k = number of test positives) / prevalence. 1.0 is chance for both.")
+
+if "test_without_training_positives" in metrics:
+    leaked = metrics["test_pairs_that_are_training_positives"]
+    st.warning(f"{leaked['labelled_0'] + leaked['labelled_1']} test pairs of this given split "
+               f"are training positives ({leaked['labelled_0']} labelled 0, "
+               f"{leaked['labelled_1']} labelled 1). The table above keeps the split's labels; "
+               "here are the metrics without those pairs:")
+    clean = pd.DataFrame(metrics["test_without_training_positives"]).T[
+        ["auroc", "auprc", "auprc_ratio", "epr"]]
+    clean.index = [charts.METHOD_LABELS.get(m, m) for m in clean.index]
+    st.dataframe(clean.style.format("{:.3f}"))
 
 st.subheader("Calling edges at a threshold")
 predictions = state.run_table(run, "predictions/test.csv")

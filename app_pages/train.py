@@ -7,6 +7,7 @@ import streamlit as st
 
 from gnt_core import jobs
 from gnt_core.candidates import UNIVERSES
+from gnt_core.io import GntInputError, read_split_dir
 from gnt_core.pipeline import preset
 from gnt_core.runs import read_json, read_state
 from gnt_core.splits import PROTOCOLS
@@ -66,6 +67,10 @@ with st.form("train"):
                                 help="regulators: every gene with out-edges × every gene; "
                                      "tf-list: the uploaded TF list × every gene; all: all pairs")
         ablation = st.checkbox("Also train the GNE-MLP ablation", value=True)
+        split_dir = st.text_input("Use a given split instead of the protocol (optional)",
+                                  placeholder="folder with train.csv, val.csv, test.csv",
+                                  help="Columns tf,target,label; e.g. a published method's own "
+                                       "splits, to compare on exactly its pairs.").strip()
     submitted = st.form_submit_button("Train", type="primary")
 
 if submitted:
@@ -73,8 +78,16 @@ if submitted:
         seeds = list(dict.fromkeys(int(s) for s in seeds_text.replace(",", " ").split()))
     except ValueError:
         seeds = []
+    problem = None
     if not seeds or len(seeds) > MAX_SEEDS:
-        st.error(f"Seeds must be 1 to {MAX_SEEDS} whole numbers, such as 0, 1, 2.")
+        problem = f"Seeds must be 1 to {MAX_SEEDS} whole numbers, such as 0, 1, 2."
+    elif split_dir:
+        try:
+            read_split_dir(split_dir, data.genes)
+        except GntInputError as err:
+            problem = f"The given split cannot be used: {plain(err)}"
+    if problem:
+        st.error(problem)
     else:
         group = f"group-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
         config = TrainConfig(dim=int(dim), alpha=float(alpha), epochs=int(epochs),
@@ -82,7 +95,8 @@ if submitted:
                              n_neg_samples=int(n_neg), softmax=softmax, device=device)
         submitted_runs = [jobs.submit(spec, preset(configuration, protocol=protocol, seed=seed,
                                                    train=config, svm_c=float(svm_c),
-                                                   ablation=ablation, universe=universe),
+                                                   ablation=ablation, universe=universe,
+                                                   split_dir=split_dir or None),
                                       group=group) for seed in seeds]
         state.set_run(submitted_runs[0])
         st.toast(f"Started {len(submitted_runs)} run(s). You can close this tab: training goes "

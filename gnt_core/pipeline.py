@@ -16,7 +16,13 @@ import pandas as pd
 from .candidates import Candidates, score_candidates
 from .evaluate import BASELINE_FUNCTIONS, BASELINES, curve_points, evaluation_metrics
 from .io import Dataset, LoadReport, read_split_dir
-from .predictor import SVM_MAX_TRAIN_PAIRS, GNTLinkPredictor
+from .predictor import (
+    DEFAULT_CLASS_WEIGHT,
+    DEFAULT_FEATURES,
+    DEFAULT_GAMMA_SCALE,
+    SVM_MAX_TRAIN_PAIRS,
+    GNTLinkPredictor,
+)
 from .runs import (
     load_predictor,
     load_split,
@@ -55,10 +61,10 @@ class RunSettings:
     seed: int = 0
     train: TrainConfig = field(default_factory=TrainConfig)
     svm_c: float = 1.0
-    svm_gamma_scale: float = 0.5
-    svm_class_weight: str | None = "balanced"  # changes nothing on 1:1 training pairs
+    svm_gamma_scale: float = DEFAULT_GAMMA_SCALE
+    svm_class_weight: str | None = DEFAULT_CLASS_WEIGHT  # no change on 1:1 training pairs
     svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS
-    features: str = "hadamard+degree"
+    features: str = DEFAULT_FEATURES
     ablation: bool = True
     universe: str = "regulators"
     threshold: float = 0.0

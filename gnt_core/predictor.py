@@ -15,18 +15,26 @@ SCORE_CHUNK_PAIRS = 1 << 16
 # Above this many training pairs the SVM is fitted on a stratified random subsample: its
 # support vectors (≤ this many) set the cost of scoring every candidate pair.
 SVM_MAX_TRAIN_PAIRS = 5_000
+# GNT Explorer's configuration, chosen on validation pairs (benchmarks/RESULTS.md); the thesis
+# used features="hadamard", svm_gamma_scale=1.0, class_weight=None
+DEFAULT_FEATURES = "hadamard+degree"
+DEFAULT_GAMMA_SCALE = 0.5
+DEFAULT_CLASS_WEIGHT = "balanced"
 
 
 class GNTLinkPredictor:
-    """Scores gene pairs: f(i, j) = SVM(h_i * h_j), with h learned by GNT (or the GNE ablation).
+    """Scores gene pairs: f(i, j) = SVM(features of h_i, h_j), with h learned by GNT (or the
+    GNE ablation); the features are h_i * h_j, by default with the genes' training degrees.
 
     Parameters are set in the constructor; `fit` learns from the training pairs and selects the
     phase-1 epoch on the validation pairs; `decision_function` scores any pairs.
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
-                 features: str = "hadamard", svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS,
-                 class_weight: str | None = None, svm_gamma_scale: float = 1.0):
+                 features: str = DEFAULT_FEATURES,
+                 svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS,
+                 class_weight: str | None = DEFAULT_CLASS_WEIGHT,
+                 svm_gamma_scale: float = DEFAULT_GAMMA_SCALE):
         self.config = config or TrainConfig()
         self.svm_c = svm_c
         self.features = features

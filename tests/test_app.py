@@ -199,3 +199,24 @@ def test_two_sessions_train_at_once_and_the_second_waits_visibly(home):
     assert sorted(runs) == [0, 1] and all(r.state == "complete" for r in runs.values())
     assert "Training finished" in texts(first.run()) and "Training finished" in texts(
         second.run())
+
+
+def test_a_given_split_from_the_train_page(home, tmp_path, demo):
+    from tests.test_given_split import write_split
+
+    write_split(tmp_path / "split", demo, leak=True)
+    at = start("app_pages/train.py")
+    next(n for n in at.number_input if n.label == "Epochs").set_value(2)
+    field = next(t for t in at.text_input if t.label.startswith("Use a given split"))
+    field.input(str(tmp_path / "nowhere"))
+    next(b for b in at.button if b.label == "Train").click()
+    at.run()
+    assert "The given split cannot be used" in at.error[0].value and not list_runs()
+    field = next(t for t in at.text_input if t.label.startswith("Use a given split"))
+    field.input(str(tmp_path / "split"))
+    next(b for b in at.button if b.label == "Train").click()
+    at.run()
+    wait_for_jobs()
+    at.switch_page("app_pages/evaluate.py").run()
+    assert at.header[0].value == "Test performance — given protocol"
+    assert "are training positives" in at.warning[-1].value
