@@ -24,3 +24,18 @@ def demo():
 @pytest.fixture(scope="session")
 def demo_files(tmp_path_factory):
     return write_demo(tmp_path_factory.mktemp("demo"))
+
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, add the text the page showed to the report (CI has no
+    screenshots to look at)."""
+    report = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and page is not None:
+        try:
+            report.sections.append(("page text", page.locator("body").inner_text()[:4000]))
+        except Exception as err:  # noqa: BLE001 - diagnostics must never hide the failure
+            report.sections.append(("page text", f"unavailable: {err}"))
+    return report

@@ -5,6 +5,7 @@ go to tests/_artifacts/ (not committed) for a person to look at.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("Debian chromium is not installed", allow_module_level=True)
@@ -117,7 +119,7 @@ def test_train_evaluate_explore_curate_export(page):
     page.reload()
     page.get_by_role("heading", name="Explore candidates").wait_for()
     page.get_by_role("tab", name="Record a verdict").click()
-    assert page.get_by_label("Note").input_value() == note
+    expect(page.get_by_label("Note")).to_have_value(note)
     shot(page, "4-verdict-after-reload")
 
     go(page, "Runs")
@@ -150,15 +152,18 @@ def test_hostile_gene_names_never_execute(page, tmp_path):
     inputs.first.wait_for(state="attached")
     inputs.nth(0).set_input_files(str(expression))
     inputs.nth(1).set_input_files(str(network))
-    page.get_by_text(network.name).wait_for()  # the upload has reached the server
+    expect(page.get_by_test_id("stFileChip")).to_have_count(2)  # both files listed
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # and uploaded
     page.get_by_role("button", name="Load these files").click()
     page.get_by_text("Active dataset: hostile-expr").wait_for()
     train(page, epochs=2, protocol="random")
     go(page, "Explore candidates")
     page.get_by_text("Known edges", exact=True).click()
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("Home")  # percentile cut-off 0: every known edge of the gene
     page.get_by_label("Gene", exact=True).fill(HOSTILE[0])
     page.keyboard.press("Enter")
-    page.get_by_text("pairs match").first.wait_for()
+    expect(page.get_by_text(re.compile(r"^[1-9][\d,]* pairs match"))).to_be_visible()
     page.frame_locator("iframe").first.locator("canvas").first.wait_for()
     time.sleep(2)
     shot(page, "7-hostile-names")
