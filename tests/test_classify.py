@@ -63,6 +63,23 @@ def test_batched_decision_equals_sklearn_within_1e6():
     np.testing.assert_array_equal(restored(queries), ours)
 
 
+@pytest.mark.parametrize("device", ["cpu", *(["cuda"] if torch.cuda.is_available() else [])])
+def test_fused_and_device_scorers_equal_sklearn(device):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((400, 64))
+    y = (x[:, 0] + 0.5 * rng.standard_normal(400) > 0).astype(int)
+    svc = SVC(kernel="rbf", gamma=0.0077).fit(x, y)
+    decision = RBFDecision.from_svc(svc)
+    queries = rng.standard_normal((3000, 64))
+    theirs = svc.decision_function(queries)
+    for fused in (False, True):
+        ours = decision(queries, device=device, fused=fused)
+        if device == "cpu":  # float64
+            assert np.max(np.abs(ours - theirs) / np.maximum(np.abs(theirs), 1e-3)) < 1e-6
+        else:  # float32 kernel, float64 sum
+            assert np.max(np.abs(ours - theirs)) < 1e-4
+
+
 def test_pair_svm_resolves_gamma_scale_like_sklearn():
     rng = np.random.default_rng(2)
     x = rng.standard_normal((300, 8))
