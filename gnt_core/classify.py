@@ -8,7 +8,7 @@ arrays (no pickle) and is the only scorer the library uses after fitting.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -59,45 +59,64 @@ class PairFeaturizer:
     mean: np.ndarray | None = None
     scale: np.ndarray | None = None
     block_weights: tuple[float, ...] | None = None  # relative weight of each block (1 each)
+    _on_device: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def paper(self) -> bool:
         return self.blocks == ("hadamard",)
 
     def transform(self, pairs: np.ndarray, own_edges: np.ndarray | None = None) -> np.ndarray:
-        """Features of `pairs`; own_edges marks training positives, whose degrees then leave
-        out the pair's own edge (so they look like the degrees of unseen pairs)."""
-        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        hi, hj = self.embeddings[pairs[:, 0]], self.embeddings[pairs[:, 1]]
+        """Features of `pairs` as a float64 array (see `features`)."""
+        return self.features(pairs, own_edges).numpy()
+
+    def features(self, pairs: np.ndarray, own_edges: np.ndarray | None = None,
+                 device: str = "cpu") -> torch.Tensor:
+        """Features of `pairs`, float64 on `device` (built there: a GPU scores without a
+        host round trip); own_edges marks training positives, whose degrees then leave out
+        the pair's own edge (so they look like the degrees of unseen pairs)."""
+        pairs = torch.as_tensor(np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2),
+                                device=device)
+        i, j = pairs[:, 0], pairs[:, 1]
+        embeddings = self._tensor("embeddings", device)
+        hi, hj = embeddings[i], embeddings[j]
         parts = []
         for block in self.blocks:
             if block == "hadamard":
                 parts.append(hi * hj)
             elif block == "directed":
-                parts += [hi, hj, np.abs(hi - hj)]
+                parts += [hi, hj, (hi - hj).abs()]
             elif block == "logits":
-                w, b = self.output_weight, self.output_bias
-                parts.append(np.stack([np.einsum("nd,nd->n", hi, w[pairs[:, 1]]) + b[pairs[:, 1]],
-                                       np.einsum("nd,nd->n", hj, w[pairs[:, 0]]) + b[pairs[:, 0]]],
-                                      axis=1))
+                w, b = self._tensor("output_weight", device), self._tensor("output_bias", device)
+                parts.append(torch.stack([(hi * w[j]).sum(dim=1) + b[j],
+                                          (hj * w[i]).sum(dim=1) + b[i]], dim=1))
             else:
                 parts.append(self._degrees(pairs, own_edges))
-        features = np.concatenate(parts, axis=1).astype(np.float64)
+        features = torch.cat([part.to(torch.float64) for part in parts], dim=1)
         if self.mean is not None:
-            features = (features - self.mean) / self.scale
+            features = (features - self._tensor("mean", device)) / self._tensor("scale", device)
         return features
 
-    def _degrees(self, pairs: np.ndarray, own_edges: np.ndarray | None) -> np.ndarray:
+    def _tensor(self, name: str, device: str) -> torch.Tensor:
+        """An array of this featurizer as a tensor on `device`, copied once per array."""
+        array = getattr(self, name)
+        held = self._on_device.get((name, device))
+        if held is None or held[0] is not array:
+            held = (array, torch.as_tensor(array, device=device))
+            self._on_device[(name, device)] = held
+        return held[1]
+
+    def _degrees(self, pairs: torch.Tensor, own_edges: np.ndarray | None) -> torch.Tensor:
         """Symmetric in i and j (a pair is unordered): sum and |difference| of the two genes'
         log(1 + out-degree), and the same of log(1 + in-degree)."""
-        out = self.degree[pairs, 0].astype(np.float64)  # (n, 2): out-degree of i and of j
-        into = self.degree[pairs, 1].astype(np.float64)
+        degree = self._tensor("degree", pairs.device.type).to(torch.float64)[pairs]  # (n, 2, 2)
+        out, into = degree[..., 0], degree[..., 1]  # (n, 2): of i and of j
         if own_edges is not None:  # a training edge i→j is not counted for its own pair
-            out[:, 0] -= own_edges
-            into[:, 1] -= own_edges
-        out, into = np.log1p(out.clip(min=0)), np.log1p(into.clip(min=0))
-        return np.stack([out.sum(axis=1), np.abs(out[:, 0] - out[:, 1]),
-                         into.sum(axis=1), np.abs(into[:, 0] - into[:, 1])], axis=1)
+            own = torch.as_tensor(own_edges, dtype=torch.float64, device=pairs.device)
+            out[:, 0] -= own
+            into[:, 1] -= own
+        out, into = out.clamp(min=0).log1p(), into.clamp(min=0).log1p()
+        return torch.stack([out.sum(dim=1), (out[:, 0] - out[:, 1]).abs(),
+                            into.sum(dim=1), (into[:, 0] - into[:, 1]).abs()], dim=1)
 
     def fit_scaling(self, pairs: np.ndarray, own_edges: np.ndarray) -> PairFeaturizer:
         """Standardise columns on the training pairs, each block weighted to variance 1."""

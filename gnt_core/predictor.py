@@ -106,7 +106,7 @@ class GNTLinkPredictor:
         """Scores of `pairs`, one chunk at a time (bounded memory)."""
         device = resolve_device(device)
         for start in range(0, len(pairs), chunk):
-            features = self.featurizer_.transform(pairs[start:start + chunk])
+            features = self.featurizer_.features(pairs[start:start + chunk], device=device)
             yield self.decision_(features, device=device)
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:
