@@ -57,6 +57,9 @@ with st.form("train"):
         alpha = left.number_input("alpha (weight of expression vs identity)", 0.0, 10.0,
                                   defaults.alpha)
         batch = left.number_input("Batch size", 16, 8192, defaults.batch_size)
+        groups = left.number_input("Expression tokens (k-means groups of cells)", 1,
+                                   min(16, data.n_cells), defaults.cell_groups,
+                                   help="1 = the paper: one token for the whole profile.")
         lr = right.number_input("Learning rate", 1e-5, 1.0, defaults.learning_rate,
                                 format="%.4f")
         softmax = right.selectbox("Softmax", ["auto", "full", "sampled"])
@@ -92,7 +95,8 @@ if submitted:
         group = f"group-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
         config = TrainConfig(dim=int(dim), alpha=float(alpha), epochs=int(epochs),
                              batch_size=int(batch), learning_rate=float(lr),
-                             n_neg_samples=int(n_neg), softmax=softmax, device=device)
+                             n_neg_samples=int(n_neg), softmax=softmax, device=device,
+                             cell_groups=int(groups))
         submitted_runs = [jobs.submit(spec, preset(configuration, protocol=protocol, seed=seed,
                                                    train=config, svm_c=float(svm_c),
                                                    ablation=ablation, universe=universe,

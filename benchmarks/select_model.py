@@ -26,7 +26,9 @@ from gnt_core.train import TrainConfig
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "beeline-mdc"
 PHASE1 = {"paper": TrainConfig(), "alpha0": TrainConfig(alpha=0.0),
-          "mlp": TrainConfig(architecture="mlp")}
+          "mlp": TrainConfig(architecture="mlp"),
+          "groups4": TrainConfig(cell_groups=4), "groups8": TrainConfig(cell_groups=8),
+          "mlp groups4": TrainConfig(architecture="mlp", cell_groups=4)}
 # name -> predictor settings for phases 2-3 (pair features, SVM C, class weight, gamma scale)
 CLASSIFIERS = {
     "hadamard": {"features": "hadamard"},
@@ -60,6 +62,10 @@ BALANCED = {  # third round: class weights, which only change fits on imbalanced
     "hadamard+degree*2 gamma/2 balanced": {"features": "hadamard+degree*2",
                                            "svm_gamma_scale": 0.5, "class_weight": "balanced"},
 }
+CURRENT = {  # fourth round: the default classifier on phase-1 variants (cell-group tokens)
+    "hadamard+degree gamma/2 balanced": {"features": "hadamard+degree", "svm_gamma_scale": 0.5,
+                                         "class_weight": "balanced"},
+}
 DEFAULT_CLASSIFIER = {"features": "hadamard", "svm_c": 1.0, "class_weight": None,
                       "svm_gamma_scale": 1.0}
 
@@ -90,7 +96,8 @@ def rows_for(data, network: str, protocol: str, split, seed: int, classifiers: d
         phase1_s = time.perf_counter() - started
         for name, options in classifiers.items():
             if phase1 != "paper" and name not in ("hadamard", "hadamard+logits+degree",
-                                                  "hadamard+degree*2"):
+                                                  "hadamard+degree*2",
+                                                  "hadamard+degree gamma/2 balanced"):
                 continue
             for key, value in (DEFAULT_CLASSIFIER | options).items():
                 setattr(model, key, value)
@@ -121,20 +128,22 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/selection"))
     parser.add_argument("--protocols", default="tf-matched,candidates,genelink")
-    parser.add_argument("--round", type=int, default=1, choices=[1, 2, 3],
+    parser.add_argument("--networks", default="specific,nonspecific")
+    parser.add_argument("--round", type=int, default=1, choices=[1, 2, 3, 4],
                         help="1: feature blocks; 2: weights, gamma, C around hadamard+degree; "
-                             "3: class weights")
+                             "3: class weights; 4: cell-group tokens in phase 1")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     rows = []
-    for network in ("specific", "nonspecific"):
+    for network in args.networks.split(","):
         data = load_beeline_folder(DATA / network)
         for seed in seeds:
             for protocol, split in splits_for(data, network, seed,
                                               args.protocols.split(",")).items():
                 print(f"{network} {protocol} seed {seed}", flush=True)
-                classifiers = {1: CLASSIFIERS, 2: SWEEP, 3: BALANCED}[args.round]
-                phase1 = {1: tuple(PHASE1), 2: ("paper", "mlp"), 3: ("paper",)}[args.round]
+                classifiers = {1: CLASSIFIERS, 2: SWEEP, 3: BALANCED, 4: CURRENT}[args.round]
+                phase1 = {1: ("paper", "alpha0", "mlp"), 2: ("paper", "mlp"), 3: ("paper",),
+                          4: ("paper", "groups4", "groups8", "mlp", "mlp groups4")}[args.round]
                 rows += rows_for(data, network, protocol, split, seed, classifiers,
                                  {k: PHASE1[k] for k in phase1})
     table = pd.DataFrame(rows)
@@ -143,7 +152,8 @@ def main() -> None:
         ["auroc", "auprc_ratio"]].mean().unstack(["network", "protocol"])
     lines = [f"# Validation results (mean over seeds {args.seeds}; no test pair scored)", "",
              f"Command: `.venv/bin/python benchmarks/select_model.py --seeds {args.seeds} "
-             f"--protocols {args.protocols} --out {args.out} --round {args.round}`", ""]
+             f"--protocols {args.protocols} --networks {args.networks} --out {args.out} "
+             f"--round {args.round}`", ""]
     for metric in ("auroc", "auprc_ratio"):
         part = summary[metric].round(3)
         lines += [f"## {metric}", "", *markdown_table(part), ""]

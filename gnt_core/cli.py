@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, default=defaults.epochs)
     train.add_argument("--dim", type=int, default=defaults.dim)
     train.add_argument("--alpha", type=float, default=defaults.alpha)
+    train.add_argument("--cell-groups", type=int, default=defaults.cell_groups,
+                       help="expression tokens per gene, one per k-means group of cells "
+                            "(1 = the paper's single expression token)")
     train.add_argument("--batch-size", type=int, default=defaults.batch_size)
     train.add_argument("--lr", type=float, default=defaults.learning_rate)
     train.add_argument("--softmax", default=defaults.softmax, choices=["auto", "full", "sampled"])
@@ -150,9 +153,13 @@ def _train(args) -> int:
     dataset = _load(args)
     for line in dataset.report.lines():
         print(f"  {line}")
+    if not 1 <= args.cell_groups <= dataset.n_cells:
+        raise GntInputError(f"--cell-groups must be from 1 to the number of cells "
+                            f"({dataset.n_cells}), not {args.cell_groups}.")
     config = TrainConfig(dim=args.dim, alpha=args.alpha, epochs=args.epochs,
                          batch_size=args.batch_size, learning_rate=args.lr,
-                         softmax=args.softmax, device=args.device, seed=args.seed)
+                         softmax=args.softmax, device=args.device, seed=args.seed,
+                         cell_groups=args.cell_groups)
     overrides = {"protocol": args.protocol} if args.protocol else {}
     settings = preset(args.preset, seed=args.seed, train=config, ablation=not args.no_ablation,
                       universe=args.universe,

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
 from .model import GeneEncoder
-from .preprocess import standardise
+from .preprocess import cell_groups, standardise
 from .splits import PairSet
 
 FULL_SOFTMAX_MAX_GENES = {"cpu": 5_000, "cuda": 50_000}
@@ -42,6 +42,7 @@ class TrainConfig:
     softmax: str = "auto"  # "full", "sampled" or "auto" (full while N is small for the device)
     device: str = "auto"
     seed: int = 0
+    cell_groups: int = 1  # expression tokens: one per k-means group of cells (1 = the paper)
     # CPU threads for phase 1. Its matrices are small, so 1 thread costs ~10 % on idle cores
     # (0.386 vs 0.350 s/epoch, 2 cores); with 2, torch's OpenMP threads busy-wait and a second
     # process on the same cores made epochs 10-15 times slower.
@@ -113,10 +114,12 @@ def _train(expression: np.ndarray, train: PairSet, val: PairSet, config: TrainCo
            started: float) -> TrainResult:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
-        model = GeneEncoder(torch.from_numpy(standardise(expression)).to(device),
-                            dim=config.dim, alpha=config.alpha,
-                            architecture=config.architecture, n_layers=config.n_layers,
-                            n_heads=config.n_heads, dropout=config.dropout).to(device)
+        groups = (torch.from_numpy(cell_groups(expression, config.cell_groups, config.seed))
+                  if config.cell_groups > 1 else None)
+        model = GeneEncoder(torch.from_numpy(standardise(expression)), dim=config.dim,
+                            alpha=config.alpha, architecture=config.architecture,
+                            n_layers=config.n_layers, n_heads=config.n_heads,
+                            dropout=config.dropout, cell_groups=groups).to(device)
         examples = torch.from_numpy(neighbour_examples(train.positives)).to(device)
         optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
         generator = torch.Generator(device=device).manual_seed(config.seed)

@@ -21,6 +21,9 @@ def test_demo_train_evaluate_score(tmp_path, capsys):
     assert main(["score", str(run), "--out", str(tmp_path / "all.sif")]) == 0
     assert main(["train", "--data", str(tmp_path / "demo"), "--out", str(run)]) == 2
     assert "not empty" in capsys.readouterr().err
+    assert main(["train", "--data", str(tmp_path / "demo"), "--cell-groups", "0",
+                 "--out", str(tmp_path / "other")]) == 2
+    assert "--cell-groups must be from 1 to the number of cells (300)" in capsys.readouterr().err
 
 
 def test_bad_input_exits_2_with_one_paragraph_and_no_traceback(tmp_path):

@@ -1,8 +1,11 @@
 import numpy as np
 import pytest
+import torch
 
 from gnt_core.evaluate import evaluation_metrics, random_scores
+from gnt_core.model import GeneEncoder
 from gnt_core.predictor import GNTLinkPredictor
+from gnt_core.preprocess import cell_groups, standardise
 from gnt_core.splits import split_pairs
 from gnt_core.train import TrainConfig, choose_softmax, resolve_device, train_gene_embeddings
 
@@ -32,15 +35,33 @@ def test_loss_falls_with_full_and_sampled_softmax(demo, split):
         assert result.history[-1].loss < result.history[0].loss
 
 
-def test_gnt_learns_held_out_edges_on_the_demo(demo, split):
-    for architecture in ("transformer", "mlp"):
-        model = GNTLinkPredictor(TrainConfig(epochs=8, architecture=architecture))
-        model.fit(demo.expression, split.train, split.val)
-        auroc = evaluation_metrics(split.test.labels,
-                                   model.decision_function(split.test.pairs))["auroc"]
-        chance = evaluation_metrics(split.test.labels,
-                                    random_scores(split.test.pairs, seed=0))["auroc"]
-        assert auroc > 0.8 and auroc > chance + 0.2, architecture
+@pytest.mark.parametrize("architecture,groups", [("transformer", 1), ("mlp", 1),
+                                                  ("transformer", 4), ("mlp", 4)])
+def test_gnt_learns_held_out_edges_on_the_demo(demo, split, architecture, groups):
+    model = GNTLinkPredictor(TrainConfig(epochs=8, architecture=architecture,
+                                         cell_groups=groups))
+    model.fit(demo.expression, split.train, split.val)
+    auroc = evaluation_metrics(split.test.labels,
+                               model.decision_function(split.test.pairs))["auroc"]
+    chance = evaluation_metrics(split.test.labels,
+                                random_scores(split.test.pairs, seed=0))["auroc"]
+    assert auroc > 0.8 and auroc > chance + 0.2
+
+
+def test_cell_groups_split_the_cells_and_one_group_is_the_paper_encoder(demo):
+    labels = cell_groups(demo.expression, 4, seed=0)
+    assert labels.shape == (demo.n_cells,) and set(labels) == {0, 1, 2, 3}
+    expression = torch.from_numpy(standardise(demo.expression))
+    grouped = GeneEncoder(expression, cell_groups=torch.from_numpy(labels))
+    assert sorted(grouped.group_sizes) == sorted(np.bincount(labels).tolist())
+    genes = torch.arange(10)
+    assert grouped.embed(genes).shape == (10, 128)
+    torch.manual_seed(0)
+    paper = GeneEncoder(expression).eval()
+    torch.manual_seed(0)
+    one_group = GeneEncoder(expression, cell_groups=torch.zeros(demo.n_cells,
+                                                                dtype=torch.long)).eval()
+    torch.testing.assert_close(paper.embed(genes), one_group.embed(genes), rtol=0, atol=0)
 
 
 def test_svm_training_set_is_bounded_and_stratified(demo, split):
