@@ -157,7 +157,8 @@ def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
              f"{env['torch_threads']}), device {env['device']}, GPU {env['gpu']}; "
              f"{env['date']}.",
              "Versions: " + ", ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".",
-             f"Settings: d {train.dim}, alpha {train.alpha}, {train.epochs} epochs, batch "
+             f"Settings: d {train.dim}, alpha {train.alpha}, cell groups {train.cell_groups}, "
+             f"{train.epochs} epochs, batch "
              f"{train.batch_size}, lr {train.learning_rate}, softmax {train.softmax}, SVM C "
              f"{settings.svm_c} (gamma × {settings.svm_gamma_scale}), features "
              f"{settings.features}; config {config_id(settings)}.",

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+CELL_GROUPS_HELP = ("expression tokens per gene, one per k-means group of cells (1 = the paper's "
+                    "single expression token)")
+
+
 class RunDirError(Exception):
     """A run directory that cannot be used (exists already, or is not a run)."""
 
@@ -82,8 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--dim", type=int, default=defaults.dim)
     train.add_argument("--alpha", type=float, default=defaults.alpha)
     train.add_argument("--cell-groups", type=int, default=defaults.cell_groups,
-                       help="expression tokens per gene, one per k-means group of cells "
-                            "(1 = the paper's single expression token)")
+                       help=CELL_GROUPS_HELP)
     train.add_argument("--batch-size", type=int, default=defaults.batch_size)
     train.add_argument("--lr", type=float, default=defaults.learning_rate)
     train.add_argument("--softmax", default=defaults.softmax, choices=["auto", "full", "sampled"])
@@ -108,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds")
     bench.add_argument("--epochs", type=int, default=defaults.epochs)
     bench.add_argument("--preset", default="default", choices=list(PRESETS))
+    bench.add_argument("--cell-groups", type=int, default=defaults.cell_groups,
+                       help=CELL_GROUPS_HELP)
     bench.add_argument("--given-split", metavar="NAME",
                        help="also evaluate on each dataset's given split in DIR/NAME (e.g. "
                             "splits-genelink): protocol 'given', and 'given-clean' without "
@@ -212,7 +217,8 @@ def _benchmark(args) -> int:
     split_dirs = {name: str(d / args.given_split) for name, d in zip(datasets, args.data,
                                                                      strict=True)
                   } if args.given_split else {}
-    settings = preset(args.preset, train=TrainConfig(epochs=args.epochs, device=args.device))
+    settings = preset(args.preset, train=TrainConfig(epochs=args.epochs, device=args.device,
+                                                     cell_groups=args.cell_groups))
     if args.given_split:
         protocols.append(GIVEN)
     command = "gnt " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("gnt") else ""
