@@ -43,8 +43,9 @@ st.write(f"{PROTOCOL_NOTE.get(protocol, '')} Test pairs: {first['n_pos']:,} posi
          f"Seeds: {', '.join(str(r['seed']) for r in runs)}.")
 train = config["train"]
 st.caption(plain(f"Dataset {config['dataset']['name']} · pair features {config['features']} · "
-                 f"d {train['dim']}, alpha "
-                 f"{train['alpha']}, {train['epochs']} epochs, batch {train['batch_size']}, lr "
+                 f"d {train['dim']}, alpha {train['alpha']}, "
+                 f"{train.get('cell_groups', 1)} expression token(s), "
+                 f"{train['epochs']} epochs, batch {train['batch_size']}, lr "
                  f"{train['learning_rate']}, device {metrics['validation']['gnt']['device']} · "
                  f"run {run.name} · gnt-explorer {config['versions']['gnt-explorer']}, torch "
                  f"{config['versions']['torch']}, scikit-learn "
