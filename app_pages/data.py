@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gnt_core.datasets import folder_spec, list_specs, store_upload
 from gnt_core.io import GntInputError
+from gnt_core.store.datasets import folder_spec, list_specs, store_upload
 from ui import charts, state
 from ui.text import plain
 

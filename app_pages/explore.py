@@ -3,34 +3,32 @@ user's verdicts."""
 
 import streamlit as st
 
-from gnt_core.curation import VERDICTS, VerdictStore
-from gnt_core.explore import add_links, filter_candidates, pair_status
-from gnt_core.literature import ORGANISMS
-from gnt_core.network_view import MAX_NODES, network_view
-from gnt_core.runs import read_json, summarise_run
+from gnt_core.outputs.filters import add_links, filter_candidates, pair_status
+from gnt_core.outputs.literature import ORGANISMS
+from gnt_core.store.verdicts import VERDICTS, VerdictStore
 from ui import state
 from ui.candidates import filter_widgets
+from ui.network import MAX_NODES, network_view
 from ui.text import plain
 
 MAX_ROWS = 2_000
 
 st.title("Explore candidates")
-run = state.run_dir()
-if run is None or summarise_run(run).state != "complete":
+run = state.finished_run()
+if run is None:
     st.info("No finished run is selected. Train one, or open one on the Runs page.")
     st.stop()
 
-table = state.run_table(run, "candidates.csv")
-config = read_json(run / "config.json")
-st.caption(plain(f"Run {run.name} · {config['dataset']['name']} · protocol "
-                 f"{config['protocol']} · {len(table):,} scored pairs. A false positive is a "
-                 "test negative scored above the run's threshold "
-                 f"({config['settings']['threshold']})."))
-kept = state.run_json(run, "metrics.json").get("candidates", {})
+table = state.table(run.candidates_path)
+config = run.config
+st.caption(plain(f"Run {run.id} · {config.dataset_name} · protocol {config.protocol} · "
+                 f"{len(table):,} scored pairs. A false positive is a test negative scored "
+                 f"above the run's threshold ({config.settings.threshold})."))
+kept = run.metrics.candidates
 if kept.get("streamed"):
     st.info(f"{kept['n_pairs']:,} pairs were scored; the best {kept['top_k_per_regulator']} "
             "of each regulator are listed here, ranked against all of them. Every score is in "
-            f"{plain(run / 'candidates.parquet')}.")
+            f"{plain(run.candidates_parquet)}.")
 organism = st.selectbox("Organism for literature links", ["any", *ORGANISMS], key="organism")
 selected = filter_candidates(table, filter_widgets(table))
 store = VerdictStore()
@@ -88,7 +86,7 @@ with curate_tab:
         if st.form_submit_button("Save verdict", type="primary"):
             try:
                 store.set(regulator, target, verdict, note, pmids,
-                          dataset=config["dataset"]["name"], run_id=run.name)
+                          dataset=config.dataset_name, run_id=run.id)
                 st.toast(f"Saved: {verdict}")
                 st.rerun()
             except ValueError as err:

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from gnt_core.curation import VerdictStore
-from gnt_core.explore import filter_candidates
-from gnt_core.export import FORMATS, export_bytes
-from gnt_core.runs import summarise_run
+from gnt_core.outputs.export import FORMATS, export_bytes
+from gnt_core.outputs.filters import filter_candidates
+from gnt_core.store.verdicts import VerdictStore
 from ui import state
 from ui.candidates import filter_widgets
 
@@ -15,9 +14,9 @@ FORMAT_LABELS = {"csv": "CSV — BEELINE columns Gene1, Gene2, EdgeWeight first"
                  "sif": "SIF — Cytoscape simple interaction format"}
 
 st.title("Export")
-run = state.run_dir()
-if run is not None and summarise_run(run).state == "complete":
-    table = state.run_table(run, "candidates.csv")
+run = state.finished_run()
+if run is not None:
+    table = state.table(run.candidates_path)
     scope = st.radio("Pairs", ["all ranked pairs", "the pairs selected by these filters"],
                      horizontal=True)
     if scope != "all ranked pairs":
@@ -25,7 +24,7 @@ if run is not None and summarise_run(run).state == "complete":
     fmt = st.selectbox("Format", list(FORMATS), format_func=FORMAT_LABELS.get)
     st.write(f"{len(table):,} pairs.")
     st.download_button(f"Download {fmt.upper()}", export_bytes(table, fmt),
-                       file_name=f"{run.name}-ranked.{fmt}", mime=FORMATS[fmt],
+                       file_name=f"{run.id}-ranked.{fmt}", mime=FORMATS[fmt],
                        type="primary", disabled=table.empty)
 else:
     st.info("No finished run is selected: train one, or open one on the Runs page.")

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from gnt_core.jobs import cancel
-from gnt_core.runs import ACTIVE_STATES, delete_run, list_runs
+from gnt_core.science.metrics import format_metrics, metrics_frame
+from gnt_core.store.run import ACTIVE_STATES, Run, list_runs
+from gnt_core.vocabulary import METHOD_LABELS
+from gnt_core.workflows.jobs import cancel
 from ui import state
-from ui.charts import METHOD_LABELS
 from ui.text import plain
 
 st.title("Runs")
@@ -16,15 +17,15 @@ if not runs:
     st.stop()
 
 
-def auroc(summary, method: str):
-    return summary.metrics.get("test", {}).get(method, {}).get("auroc")
+def test_metric(summary, method: str, metric: str) -> float | None:
+    return summary.metrics.test.get(method, {}).get(metric) if summary.metrics else None
 
 
 table = pd.DataFrame([{
     "run": r.run_id, "created": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
     "dataset": r.dataset, "protocol": r.protocol, "seed": r.seed, "state": r.state,
-    "GNT AUROC": auroc(r, "gnt"), "degree AUROC": auroc(r, "degree"),
-    "GNT AUPRC ratio": r.metrics.get("test", {}).get("gnt", {}).get("auprc_ratio")}
+    "GNT AUROC": test_metric(r, "gnt", "auroc"), "degree AUROC": test_metric(r, "degree", "auroc"),
+    "GNT AUPRC ratio": test_metric(r, "gnt", "auprc_ratio")}
     for r in runs])
 st.dataframe(table, hide_index=True, column_config={
     c: st.column_config.NumberColumn(format="%.3f") for c in ("GNT AUROC", "degree AUROC",
@@ -46,7 +47,7 @@ with right.popover("Delete it…"):
     if by_id[chosen].state in ACTIVE_STATES:
         st.write("Cancel it first: it is still active.")
     elif st.button("Yes, delete", key="confirm_delete"):
-        delete_run(by_id[chosen].path)
+        Run(by_id[chosen].path).delete()
         st.session_state.pop("run", None)
         st.query_params.pop("run", None)
         st.rerun()
@@ -61,7 +62,5 @@ if len(pair) == 2:
         column.markdown(f"**{plain(run_id)}**")
         column.caption(plain(f"{summary.dataset} · protocol {summary.protocol} · seed "
                              f"{summary.seed}"))
-        metrics = pd.DataFrame(summary.metrics["test"]).T[["auroc", "auprc", "auprc_ratio",
-                                                          "epr"]]
-        metrics.index = [METHOD_LABELS.get(m, m) for m in metrics.index]
-        column.dataframe(metrics.style.format("{:.3f}"))
+        column.dataframe(format_metrics(metrics_frame([summary.metrics.test]), METHOD_LABELS),
+                         hide_index=True)

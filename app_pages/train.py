@@ -5,31 +5,17 @@ import time
 
 import streamlit as st
 
-from gnt_core import jobs
-from gnt_core.candidates import UNIVERSES
 from gnt_core.io import GntInputError, read_split_dir
-from gnt_core.pipeline import preset
-from gnt_core.runs import read_json, read_state
-from gnt_core.splits import PROTOCOLS
-from gnt_core.train import TrainConfig, device_info
+from gnt_core.science.candidates import UNIVERSES
+from gnt_core.science.device import device_info
+from gnt_core.settings import PRESET_DESCRIPTIONS, RunSettings, TrainConfig, preset
+from gnt_core.store.run import Run
+from gnt_core.vocabulary import PROTOCOL_DESCRIPTIONS, PROTOCOLS, STAGES, parse_seeds
+from gnt_core.workflows import jobs
 from ui import charts, state
 from ui.text import plain
 
-PROTOCOL_HELP = {
-    "random": "the thesis' protocol: negatives are random non-edge pairs, 1:1. Easy to score "
-              "well on: 'is one gene a hub regulator?' alone separates the classes.",
-    "tf-matched": "each negative shares its regulator with a positive, 1:1. Measures whether "
-                  "the model picks the right targets of a regulator.",
-    "candidates": "the realistic test: every regulator × gene pair not used in training, at "
-                  "its natural prevalence (a few percent or less). Precision means what you "
-                  "expect when you rank novel edges.",
-}
 MAX_SEEDS = 10
-PRESET_HELP = {"default": "GNT Explorer's default: Hadamard + training-degree pair features "
-                          "(chosen on validation pairs; see benchmarks/RESULTS.md)",
-               "paper": "the thesis: Hadamard pair features only"}
-STAGES = {"split": "Splitting pairs", "gnt": "Training GNT", "gne_mlp": "Training the GNE-MLP "
-          "ablation", "score": "Scoring candidate pairs", "baselines": "Computing baselines"}
 defaults = TrainConfig()
 
 st.title("Train")
@@ -41,8 +27,9 @@ st.caption(plain(spec.name))
 
 with st.form("train"):
     protocol = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS, index=2,
-                        format_func=lambda p: f"{p} — {PROTOCOL_HELP[p]}")
-    configuration = st.radio("Configuration", list(PRESET_HELP), format_func=PRESET_HELP.get)
+                        format_func=lambda p: f"{p} — {PROTOCOL_DESCRIPTIONS[p]}")
+    configuration = st.radio("Configuration", list(PRESET_DESCRIPTIONS),
+                             format_func=PRESET_DESCRIPTIONS.get)
     seeds_text = st.text_input("Seeds (one run per seed; results show mean ± sd)", "0",
                                help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
     info = device_info()
@@ -77,14 +64,12 @@ with st.form("train"):
     submitted = st.form_submit_button("Train", type="primary")
 
 if submitted:
-    try:
-        seeds = list(dict.fromkeys(int(s) for s in seeds_text.replace(",", " ").split()))
-    except ValueError:
-        seeds = []
     problem = None
-    if not seeds or len(seeds) > MAX_SEEDS:
+    try:
+        seeds = parse_seeds(seeds_text, MAX_SEEDS)
+    except ValueError:
         problem = f"Seeds must be 1 to {MAX_SEEDS} whole numbers, such as 0, 1, 2."
-    elif split_dir:
+    if problem is None and split_dir:
         try:
             read_split_dir(split_dir, data.genes)
         except GntInputError as err:
@@ -119,7 +104,7 @@ def monitor(run) -> None:
     else:
         fraction = progress.get("fraction", 0.0)
         remaining = progress.get("remaining_s")
-        stage = STAGES.get(progress.get("stage"), "Starting")
+        stage = STAGES[progress["stage"]].label if progress.get("stage") in STAGES else "Starting"
         st.progress(fraction, text=f"{stage} — {progress.get('step', 0)}/"
                     f"{progress.get('total', '?')} · elapsed {progress.get('elapsed_s', 0):.0f} s"
                     f" · about {'…' if remaining is None else f'{remaining:.0f} s'} left")
@@ -138,19 +123,19 @@ def queue_table() -> None:
     queue = jobs.active_jobs()
     if queue:
         st.subheader("Training queue")
-        st.dataframe([{"run": p.name, "state": read_state(p).get("state"),
-                       "device": read_state(p).get("device")} for p in queue], hide_index=True)
+        st.dataframe([{"run": p.name, "state": Run(p).status.state,
+                       "device": Run(p).status.device} for p in queue], hide_index=True)
 
 
-run = state.run_dir()
-if run is not None and (run / "job.json").exists():
-    st.header(f"Run {plain(run.name)}")
-    status = jobs.job_status(run)
-    settings = read_json(run / "job.json")["settings"]
-    st.caption(f"protocol {settings['protocol']}, seed {settings['seed']}, "
-               f"{settings['train']['epochs']} epochs, device {read_state(run).get('device')}")
+run = state.run()
+if run is not None and run.is_job:
+    st.header(f"Run {plain(run.id)}")
+    status = jobs.job_status(run.path)
+    settings = RunSettings.from_dict(run.job["settings"])
+    st.caption(f"protocol {settings.protocol}, seed {settings.seed}, "
+               f"{settings.train.epochs} epochs, device {run.status.device}")
     if status.active:
-        monitor(run)
+        monitor(run.path)
     else:
         if status.state == "complete":
             st.success("Training finished.")
@@ -160,10 +145,9 @@ if run is not None and (run / "job.json").exists():
             st.warning("This run was cancelled.")
         else:
             st.error(f"This run failed: {plain(status.error or 'unknown error')}")
-            log = run / "log.txt"
-            if log.exists():
+            if run.log_path.exists():
                 with st.expander("Log"):
-                    st.code(log.read_text()[-5000:] or "(empty)")
+                    st.code(run.log_path.read_text()[-5000:] or "(empty)")
         queue_table()
 else:
     queue_table()

@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from gnt_core.demo import write_demo
+from gnt_core.io import write_demo
 
 OUT = Path(__file__).resolve().parent / "_out" / "genome"
 SIZE = {"n_genes": 20_000, "n_regulators": 2_000, "n_cells": 1_000,

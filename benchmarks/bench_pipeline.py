@@ -20,13 +20,14 @@ from pathlib import Path
 
 import torch
 
-from gnt_core.candidates import candidate_pairs, score_pairs
 from gnt_core.io import load_beeline_folder
-from gnt_core.pipeline import RunSettings, run_pipeline
-from gnt_core.predictor import GNTLinkPredictor
-from gnt_core.runs import new_run_dir
-from gnt_core.splits import split_pairs
-from gnt_core.train import TrainConfig, resolve_device
+from gnt_core.science.candidates import candidate_pairs, score_pairs
+from gnt_core.science.device import resolve_device
+from gnt_core.science.predictor import GNTLinkPredictor
+from gnt_core.science.splits import split_pairs
+from gnt_core.settings import RunSettings, TrainConfig
+from gnt_core.store.run import new_run_dir
+from gnt_core.workflows.pipeline import run_pipeline
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "beeline-mdc"
 

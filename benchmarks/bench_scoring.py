@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from sklearn.svm import SVC
 
-from gnt_core.classify import RBFDecision
+from gnt_core.science.svm import RBFDecision
 
 
 def fitted_svc(support: int, dim: int, seed: int) -> SVC:

@@ -1,6 +1,6 @@
 """Model selection for issue 6, on VALIDATION pairs only (test pairs are never scored here).
 
-    .venv/bin/python benchmarks/select_model.py [--seeds 0,1,2] [--out benchmarks/selection]
+    .venv/bin/python benchmarks/select_model.py [--seeds 0,1,2] [--out benchmarks/results/selection]
 
 For each mDC network and each protocol (tf-matched, candidates, and GENELink's own split),
 phase 1 is trained once per phase-1 setting and seed; every pair-feature / SVM variant is then
@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from gnt_core.evaluate import BASELINE_FUNCTIONS, evaluation_metrics
 from gnt_core.io import load_beeline_folder, read_split_dir
-from gnt_core.predictor import GNTLinkPredictor
-from gnt_core.runs import write_bytes, write_table
-from gnt_core.splits import given_split, split_pairs
-from gnt_core.train import TrainConfig
+from gnt_core.science.baselines import BASELINE_FUNCTIONS
+from gnt_core.science.metrics import evaluation_metrics
+from gnt_core.science.predictor import GNTLinkPredictor
+from gnt_core.science.splits import given_split, split_pairs
+from gnt_core.settings import TrainConfig
+from gnt_core.store.storage import write_bytes, write_table
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "beeline-mdc"
 PHASE1 = {"paper": TrainConfig(), "alpha0": TrainConfig(alpha=0.0),
@@ -99,9 +100,7 @@ def rows_for(data, network: str, protocol: str, split, seed: int, classifiers: d
                                                   "hadamard+degree*2",
                                                   "hadamard+degree gamma/2 balanced"):
                 continue
-            for key, value in (DEFAULT_CLASSIFIER | options).items():
-                setattr(model, key, value)
-            model.fit_classifier(split.train)
+            model.set_params(**(DEFAULT_CLASSIFIER | options)).fit_classifier(split.train)
             rows.append(base | {"phase1": phase1, "classifier": name, "phase1_s": phase1_s}
                         | _metrics(val.labels, model.decision_function(val.pairs)))
     return rows
@@ -126,7 +125,7 @@ def markdown_table(frame: pd.DataFrame) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/selection"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/selection"))
     parser.add_argument("--protocols", default="tf-matched,candidates,genelink")
     parser.add_argument("--networks", default="specific,nonspecific")
     parser.add_argument("--round", type=int, default=1, choices=[1, 2, 3, 4],

@@ -1,4 +1,4 @@
-"""The `gnt` command: demo, train, evaluate, score.
+"""The `gnt` command: demo, train, evaluate, benchmark, score.
 
 Input problems print one paragraph on stderr and exit with status 2, without a traceback.
 """
@@ -12,17 +12,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .benchmark import run_benchmark
-from .candidates import UNIVERSES
-from .demo import write_demo
-from .export import export_bytes, format_from_path
-from .io import GntInputError, load_beeline_folder, load_dataset
-from .pipeline import METHODS, PRESETS, evaluate_run, preset, rescore_run, run_pipeline
-from .runs import set_state, write_bytes
-from .splits import GIVEN, PROTOCOLS
-from .train import TrainConfig
+from .io import GntInputError, load_beeline_folder, load_dataset, write_demo
+from .outputs.export import export_bytes, format_from_path
+from .science.candidates import UNIVERSES
+from .science.metrics import metrics_frame
+from .settings import PRESET_DESCRIPTIONS, PRESETS, TrainConfig, preset
+from .store.run import Run
+from .store.storage import write_bytes
+from .vocabulary import GIVEN, METRIC_LABELS, METRICS, PROTOCOLS, STAGES, parse_seeds
+from .workflows.benchmark import run_benchmark
+from .workflows.pipeline import evaluate_run, rescore_run, run_pipeline
 
 EXIT_INPUT = 2
+CELL_GROUPS_HELP = ("expression tokens per gene, one per k-means group of cells (1 = the paper's "
+                    "single expression token)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,18 +41,57 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-CELL_GROUPS_HELP = ("expression tokens per gene, one per k-means group of cells (1 = the paper's "
-                    "single expression token)")
-
-
 class RunDirError(Exception):
     """A run directory that cannot be used (exists already, or is not a run)."""
+
+
+# ---------------------------------------------------------------- shared argument groups
+
+
+def _data_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("data (a BEELINE folder, or files)")
+    group.add_argument("--data", type=Path, help="BEELINE/GENELink folder")
+    group.add_argument("--expression", type=Path, help="expression CSV/TSV(.gz) or .h5ad")
+    group.add_argument("--network", type=Path, help="edge list: regulator, target[, weight]")
+    group.add_argument("--tfs", type=Path, help="optional TF list")
+    group.add_argument("--orientation", default="auto",
+                       choices=["auto", "genes_x_cells", "cells_x_genes"])
+    group.add_argument("--ignore-case", action="store_true",
+                       help="match network genes to expression genes ignoring case")
+    return parent
+
+
+def _model_options() -> argparse.ArgumentParser:
+    defaults = TrainConfig()
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("model (defaults: the preset's, phase 1 as in the paper)")
+    group.add_argument("--preset", default="default", choices=list(PRESETS),
+                       help="; ".join(f"{k}: {v}" for k, v in PRESET_DESCRIPTIONS.items()))
+    group.add_argument("--epochs", type=int, default=defaults.epochs)
+    group.add_argument("--dim", type=int, default=defaults.dim)
+    group.add_argument("--alpha", type=float, default=defaults.alpha)
+    group.add_argument("--cell-groups", type=int, default=defaults.cell_groups,
+                       help=CELL_GROUPS_HELP)
+    group.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    group.add_argument("--lr", type=float, default=defaults.learning_rate)
+    group.add_argument("--softmax", default=defaults.softmax,
+                       choices=["auto", "full", "sampled"])
+    return parent
+
+
+def _device_option() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                        help="auto: CUDA when present, else the CPU")
+    return parent
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gnt", description="GeneNet Transformer: predict "
                                      "missing regulatory edges, with honest evaluation.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    data, model, device = _data_options(), _model_options(), _device_option()
 
     demo = commands.add_parser("demo", help="write the synthetic demo dataset (or a larger "
                                "synthetic one)")
@@ -61,36 +103,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="each regulated gene gets 1 to this many regulators")
     demo.set_defaults(handler=_demo)
 
-    defaults = TrainConfig()
-    train = commands.add_parser("train", help="train GNT, the ablation and the baselines; "
-                                "evaluate and rank candidates")
-    source = train.add_argument_group("data (a BEELINE folder, or files)")
-    source.add_argument("--data", type=Path, help="BEELINE/GENELink folder")
-    source.add_argument("--expression", type=Path, help="expression CSV/TSV(.gz) or .h5ad")
-    source.add_argument("--network", type=Path, help="edge list: regulator, target[, weight]")
-    source.add_argument("--tfs", type=Path, help="optional TF list")
-    source.add_argument("--orientation", default="auto",
-                        choices=["auto", "genes_x_cells", "cells_x_genes"])
-    source.add_argument("--ignore-case", action="store_true",
-                        help="match network genes to expression genes ignoring case")
-    train.add_argument("--preset", default="default", choices=list(PRESETS),
-                       help="default: GNT Explorer's configuration (Hadamard + degree pair "
-                            "features, candidates protocol); paper: the thesis' (Hadamard "
-                            "features, random negatives)")
+    train = commands.add_parser("train", parents=[data, model, device],
+                                help="train GNT, the ablation and the baselines; evaluate and "
+                                "rank candidates")
     train.add_argument("--protocol", choices=PROTOCOLS,
                        help="negative protocol (default: the preset's)")
     train.add_argument("--split-dir", type=Path, help="use the given split instead: a folder "
                        "with train.csv, val.csv, test.csv (columns tf,target,label)")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--epochs", type=int, default=defaults.epochs)
-    train.add_argument("--dim", type=int, default=defaults.dim)
-    train.add_argument("--alpha", type=float, default=defaults.alpha)
-    train.add_argument("--cell-groups", type=int, default=defaults.cell_groups,
-                       help=CELL_GROUPS_HELP)
-    train.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    train.add_argument("--lr", type=float, default=defaults.learning_rate)
-    train.add_argument("--softmax", default=defaults.softmax, choices=["auto", "full", "sampled"])
-    train.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     train.add_argument("--universe", default="regulators", choices=UNIVERSES,
                        help="candidate pairs to rank")
     train.add_argument("--no-ablation", action="store_true", help="skip the GNE-MLP ablation")
@@ -102,34 +122,41 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("run_dir", type=Path)
     evaluate.set_defaults(handler=_evaluate)
 
-    bench = commands.add_parser("benchmark", help="datasets × protocols × seeds × methods; "
-                                "resumable; writes results.csv and summary.md")
+    bench = commands.add_parser("benchmark", parents=[model, device],
+                                help="datasets × protocols × seeds × methods; resumable; "
+                                "writes results.csv and summary.md")
     bench.add_argument("--data", type=Path, action="append", required=True,
                        help="a BEELINE folder (repeat for several datasets)")
     bench.add_argument("--protocols", default=",".join(PROTOCOLS),
                        help="comma-separated (default: all three)")
     bench.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds")
-    bench.add_argument("--epochs", type=int, default=defaults.epochs)
-    bench.add_argument("--preset", default="default", choices=list(PRESETS))
-    bench.add_argument("--cell-groups", type=int, default=defaults.cell_groups,
-                       help=CELL_GROUPS_HELP)
     bench.add_argument("--given-split", metavar="NAME",
                        help="also evaluate on each dataset's given split in DIR/NAME (e.g. "
                             "splits-genelink): protocol 'given', and 'given-clean' without "
                             "test pairs that are training positives")
-    bench.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     bench.add_argument("--out", type=Path, required=True, help="folder for the results")
     bench.set_defaults(handler=_benchmark)
 
-    score = commands.add_parser("score", help="rank candidate pairs with a saved run")
+    score = commands.add_parser("score", parents=[device],
+                                help="rank candidate pairs with a saved run")
     score.add_argument("run_dir", type=Path)
     score.add_argument("--top", type=int, help="keep the K best pairs")
     score.add_argument("--universe", choices=UNIVERSES)
-    score.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     score.add_argument("--out", type=Path, required=True,
                        help="file to write: .csv (BEELINE), .tsv (SCENIC), .graphml or .sif")
     score.set_defaults(handler=_score)
     return parser
+
+
+def _train_config(args, dataset_cells: int | None = None) -> TrainConfig:
+    """Phase-1 settings from the model and device options."""
+    if dataset_cells is not None and not 1 <= args.cell_groups <= dataset_cells:
+        raise GntInputError(f"--cell-groups must be from 1 to the number of cells "
+                            f"({dataset_cells}), not {args.cell_groups}.")
+    return TrainConfig(dim=args.dim, alpha=args.alpha, epochs=args.epochs,
+                       batch_size=args.batch_size, learning_rate=args.lr, softmax=args.softmax,
+                       device=args.device, seed=getattr(args, "seed", 0),
+                       cell_groups=args.cell_groups)
 
 
 def _demo(args) -> int:
@@ -158,21 +185,16 @@ def _train(args) -> int:
     dataset = _load(args)
     for line in dataset.report.lines():
         print(f"  {line}")
-    if not 1 <= args.cell_groups <= dataset.n_cells:
-        raise GntInputError(f"--cell-groups must be from 1 to the number of cells "
-                            f"({dataset.n_cells}), not {args.cell_groups}.")
-    config = TrainConfig(dim=args.dim, alpha=args.alpha, epochs=args.epochs,
-                         batch_size=args.batch_size, learning_rate=args.lr,
-                         softmax=args.softmax, device=args.device, seed=args.seed,
-                         cell_groups=args.cell_groups)
+    config = _train_config(args, dataset.n_cells)
     overrides = {"protocol": args.protocol} if args.protocol else {}
     settings = preset(args.preset, seed=args.seed, train=config, ablation=not args.no_ablation,
                       universe=args.universe,
                       split_dir=str(args.split_dir) if args.split_dir else None, **overrides)
     args.out.mkdir(parents=True, exist_ok=True)
-    set_state(args.out, "running")
+    run = Run(args.out)
+    run.set_state("running")
     with _ProgressBars() as bars:
-        metrics = run_pipeline(dataset, settings, args.out, progress=bars.update)
+        metrics = run_pipeline(dataset, settings, run, progress=bars.update)
     print(_metrics_table(metrics))
     print(f"run saved in {args.out}")
     return 0
@@ -188,7 +210,7 @@ def _score(args) -> int:
     _check_run(args.run_dir)
     fmt = format_from_path(str(args.out))
     with tqdm(desc="scoring pairs", unit="pair", unit_scale=True, leave=False) as bar:
-        def progress(done: int, total: int) -> None:
+        def progress(stage: str, done: int, total: int, info: dict) -> None:
             bar.total = total
             bar.update(done - bar.n)
 
@@ -208,24 +230,22 @@ def _benchmark(args) -> int:
         raise GntInputError(f"unknown protocol(s) {', '.join(unknown)}; choose from "
                             f"{', '.join(PROTOCOLS)}")
     try:
-        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    except ValueError:
-        raise GntInputError(f"--seeds must be whole numbers separated by commas, not "
-                            f"{args.seeds!r}") from None
+        seeds = parse_seeds(args.seeds)
+    except ValueError as err:
+        raise GntInputError(f"--seeds: {err}") from None
     datasets = {f"{d.resolve().parent.name}/{d.resolve().name}":
                 (lambda folder=d: load_beeline_folder(folder)) for d in args.data}
     split_dirs = {name: str(d / args.given_split) for name, d in zip(datasets, args.data,
                                                                      strict=True)
                   } if args.given_split else {}
-    settings = preset(args.preset, train=TrainConfig(epochs=args.epochs, device=args.device,
-                                                     cell_groups=args.cell_groups))
+    settings = preset(args.preset, train=_train_config(args))
     if args.given_split:
         protocols.append(GIVEN)
     command = "gnt " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("gnt") else ""
     with tqdm(desc="benchmark cells", unit="cell", file=sys.stderr) as bar:
-        def progress(done: int, total: int, label: str) -> None:
+        def progress(stage: str, done: int, total: int, info: dict) -> None:
             bar.total = total
-            bar.set_postfix_str(label)
+            bar.set_postfix_str(info["label"])
             bar.update(done - bar.n)
 
         results = run_benchmark(datasets, protocols, seeds, settings, args.out, progress,
@@ -236,7 +256,7 @@ def _benchmark(args) -> int:
 
 
 def _check_run(run_dir: Path) -> None:
-    if not (run_dir / "config.json").is_file() or not (run_dir / "model").is_dir():
+    if not Run(run_dir).status.complete:
         raise RunDirError(f"{run_dir} is not a complete GNT run directory (made by 'gnt "
                           "train --out DIR')")
 
@@ -250,13 +270,9 @@ def _metrics_table(metrics: dict) -> str:
                          "without the test pairs that are training positives "
                          f"({leaked['labelled_0']} labelled 0, {leaked['labelled_1']} labelled 1)"))
     for key, title in sections:
-        lines.append(f"{title}:")
-        lines.append(f"{'method':<10}{'AUROC':>8}{'AUPRC':>8}{'AUPRC/prev':>12}{'EPR':>8}")
-        for method in METHODS:
-            if method in metrics[key]:
-                m = metrics[key][method]
-                lines.append(f"{method:<10}{m['auroc']:>8.3f}{m['auprc']:>8.3f}"
-                             f"{m['auprc_ratio']:>12.2f}{m['epr']:>8.2f}")
+        frame = metrics_frame([metrics[key]]).set_index("method")[list(METRICS)]
+        frame.columns = [METRIC_LABELS[m] for m in METRICS]
+        lines += [f"{title}:", frame.to_string(float_format=lambda v: f"{v:.3f}")]
         first = next(iter(metrics[key].values()))
         lines.append(f"  {first['n_pos']} positive, {first['n_neg']} negative (prevalence "
                      f"{first['prevalence']:.4f})")
@@ -266,9 +282,6 @@ def _metrics_table(metrics: dict) -> str:
 class _ProgressBars:
     """One tqdm bar for the current pipeline stage; a finished stage stays as one line."""
 
-    LABELS = {"split": "splitting pairs", "gnt": "training GNT", "gne_mlp": "training GNE-MLP",
-              "baselines": "baselines", "score": "scoring candidates"}
-
     def __enter__(self):
         self.stage, self.bar = None, None
         return self
@@ -277,7 +290,8 @@ class _ProgressBars:
         if stage != self.stage:
             self.__exit__()
             self.stage = stage
-            self.bar = tqdm(total=total, desc=self.LABELS.get(stage, stage), file=sys.stderr)
+            label = STAGES[stage].label if stage in STAGES else stage
+            self.bar = tqdm(total=total, desc=label, file=sys.stderr)
         if "loss" in info:
             self.bar.set_postfix(loss=f"{info['loss']:.3f}", val_auroc=f"{info['val_auroc']:.3f}")
         self.bar.update(step - self.bar.n)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from gnt_core.demo import demo_dataset, write_demo
+from gnt_core.io import demo_dataset, write_demo
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MDC = SHARED_DATA / "beeline-mdc"

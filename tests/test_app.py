@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gnt_core import jobs
-from gnt_core.curation import VerdictStore
-from gnt_core.runs import list_runs, write_json
+from gnt_core.store.run import list_runs
+from gnt_core.store.storage import write_json
+from gnt_core.store.verdicts import VerdictStore
+from gnt_core.workflows import jobs
 from tests.conftest import shared
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -1,11 +1,11 @@
 import pandas as pd
 import pytest
 
-from gnt_core import benchmark
-from gnt_core.benchmark import run_benchmark
 from gnt_core.cli import main
-from gnt_core.pipeline import METHODS, RunSettings
-from gnt_core.train import TrainConfig
+from gnt_core.settings import RunSettings, TrainConfig
+from gnt_core.vocabulary import METHODS
+from gnt_core.workflows import benchmark
+from gnt_core.workflows.benchmark import run_benchmark
 
 SETTINGS = RunSettings(train=TrainConfig(epochs=2))
 

@@ -133,7 +133,7 @@ def test_train_evaluate_explore_curate_export(page):
 
 
 def hostile_files(folder: Path) -> list[Path]:
-    from gnt_core.demo import make_demo_tables
+    from gnt_core.io import make_demo_tables
 
     expression, network, _ = make_demo_tables()
     renamed = {"G001": HOSTILE[0], "G002": HOSTILE[1]}

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gnt_core.candidates import candidate_pairs, orient_by_network, rank_table
-from gnt_core.export import export_bytes, format_from_path
-from gnt_core.splits import pair_keys
+from gnt_core.outputs.export import export_bytes, format_from_path
+from gnt_core.science.candidates import candidate_pairs, orient_by_network, rank_table
+from gnt_core.science.splits import pair_keys
 
 
 def test_universes(demo):
@@ -65,10 +65,10 @@ def test_exports(table):
 def test_streamed_scoring_matches_in_memory_ranking(demo, tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
-    from gnt_core import candidates as module
-    from gnt_core.predictor import GNTLinkPredictor
-    from gnt_core.splits import split_pairs
-    from gnt_core.train import TrainConfig
+    from gnt_core.science import candidates as module
+    from gnt_core.science.predictor import GNTLinkPredictor
+    from gnt_core.science.splits import split_pairs
+    from gnt_core.settings import TrainConfig
 
     split = split_pairs(demo.edges, demo.n_genes, protocol="random", seed=0)
     model = GNTLinkPredictor(TrainConfig(epochs=1)).fit(demo.expression, split.train, split.val)

@@ -3,7 +3,8 @@ import pytest
 import torch
 from sklearn.svm import SVC
 
-from gnt_core.classify import PairFeaturizer, PairSVM, RBFDecision, parse_features
+from gnt_core.science.pair_features import PairFeaturizer, parse_features
+from gnt_core.science.svm import PairSVM, RBFDecision
 
 
 def featurizer(blocks: str) -> PairFeaturizer:

@@ -1,13 +1,8 @@
 import numpy as np
 import pytest
 
-from gnt_core.evaluate import (
-    curve_points,
-    degree_scores,
-    early_precision,
-    evaluation_metrics,
-    pcc_scores,
-)
+from gnt_core.science.baselines import degree_scores, pcc_scores
+from gnt_core.science.metrics import curve_points, early_precision, evaluation_metrics
 
 
 def test_metrics_on_a_hand_checked_example():

@@ -4,9 +4,10 @@ import pytest
 
 from gnt_core.cli import main
 from gnt_core.io import GntInputError, read_split_dir
-from gnt_core.pipeline import RunSettings, run_pipeline
-from gnt_core.runs import new_run_dir, read_json
-from gnt_core.train import TrainConfig
+from gnt_core.settings import RunSettings, TrainConfig
+from gnt_core.store.run import new_run_dir
+from gnt_core.store.storage import read_json
+from gnt_core.workflows.pipeline import run_pipeline
 from tests.conftest import shared
 
 

@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from gnt_core import jobs
-from gnt_core.curation import VerdictStore
-from gnt_core.datasets import DEMO
-from gnt_core.pipeline import RunSettings
-from gnt_core.runs import delete_run, list_runs, new_run_dir, read_json, read_state
-from gnt_core.train import TrainConfig
+from gnt_core.settings import RunSettings, TrainConfig
+from gnt_core.store.datasets import DEMO
+from gnt_core.store.run import delete_run, list_runs, new_run_dir, read_state
+from gnt_core.store.storage import read_json
+from gnt_core.store.verdicts import VerdictStore
+from gnt_core.workflows import jobs
 
 
 @pytest.fixture(autouse=True)

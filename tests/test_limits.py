@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from gnt_core import io as gio
 from gnt_core.io import GntInputError, read_expression, read_network
+from gnt_core.io import limits as gio
 
 ONE_GB = 1 << 30
 

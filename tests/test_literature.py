@@ -2,7 +2,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from gnt_core.literature import is_valid_symbol, ncbi_gene_url, pubmed_url, string_url
+from gnt_core.outputs.literature import is_valid_symbol, ncbi_gene_url, pubmed_url, string_url
 
 
 def test_pubmed_query_is_encoded_once():

@@ -6,16 +6,11 @@ import pandas as pd
 import pytest
 import torch
 
-from gnt_core.pipeline import (
-    METHODS,
-    RunSettings,
-    evaluate_run,
-    load_run_dataset,
-    rescore_run,
-    run_pipeline,
-)
-from gnt_core.runs import list_runs, load_weights, new_run_dir, read_state, safe_name
-from gnt_core.train import TrainConfig
+from gnt_core.settings import RunSettings, TrainConfig
+from gnt_core.store.run import list_runs, load_run_dataset, load_weights, new_run_dir, read_state
+from gnt_core.store.storage import safe_name
+from gnt_core.vocabulary import METHODS
+from gnt_core.workflows.pipeline import evaluate_run, rescore_run, run_pipeline
 
 
 @pytest.fixture(scope="module")

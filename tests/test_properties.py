@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gnt_core.io import GntInputError, build_dataset, read_expression, read_network
-from gnt_core.splits import PROTOCOLS, pair_keys, split_pairs, unique_pairs
+from gnt_core.science.splits import PROTOCOLS, pair_keys, split_pairs, unique_pairs
 
 FIELD = st.one_of(
     st.text(alphabet="abcXYZ019._- \"'<>é", min_size=0, max_size=6),

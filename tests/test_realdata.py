@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 
 from gnt_core.io import load_beeline_folder
-from gnt_core.pipeline import METHODS, RunSettings, run_pipeline
-from gnt_core.runs import new_run_dir
-from gnt_core.splits import PROTOCOLS
+from gnt_core.science.splits import PROTOCOLS
+from gnt_core.settings import RunSettings
+from gnt_core.store.run import new_run_dir
+from gnt_core.vocabulary import METHODS
+from gnt_core.workflows.pipeline import run_pipeline
 from tests.conftest import shared
 
 pytestmark = pytest.mark.realdata

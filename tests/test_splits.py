@@ -1,15 +1,16 @@
 import numpy as np
 import pytest
 
-from gnt_core import train as train_module
-from gnt_core.splits import (
+from gnt_core.science import embedding as train_module
+from gnt_core.science.embedding import train_gene_embeddings
+from gnt_core.science.splits import (
     PROTOCOLS,
     pair_keys,
     regulator_gene_pairs,
     split_pairs,
     unique_pairs,
 )
-from gnt_core.train import TrainConfig, train_gene_embeddings
+from gnt_core.settings import TrainConfig
 
 
 def keys(pairs, n):

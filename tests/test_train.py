@@ -2,12 +2,15 @@ import numpy as np
 import pytest
 import torch
 
-from gnt_core.evaluate import evaluation_metrics, random_scores
-from gnt_core.model import GeneEncoder
-from gnt_core.predictor import GNTLinkPredictor
-from gnt_core.preprocess import cell_groups, standardise
-from gnt_core.splits import split_pairs
-from gnt_core.train import TrainConfig, choose_softmax, resolve_device, train_gene_embeddings
+from gnt_core.science.baselines import random_scores
+from gnt_core.science.device import resolve_device
+from gnt_core.science.embedding import choose_softmax, train_gene_embeddings
+from gnt_core.science.encoder import GeneEncoder
+from gnt_core.science.metrics import evaluation_metrics
+from gnt_core.science.predictor import GNTLinkPredictor
+from gnt_core.science.preprocess import cell_groups, standardise
+from gnt_core.science.splits import split_pairs
+from gnt_core.settings import TrainConfig
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gnt_core.explore import GENE_ROLES, CandidateFilter
+from gnt_core.outputs.filters import GENE_ROLES, CandidateFilter
 
 VIEWS = {"Top novel candidates": "novel", "False positives": "false positive",
          "Known edges": "known", "All pairs": "all"}

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degree (baseline)",
-                 "pcc": "|PCC| (baseline)", "random": "random (baseline)"}
+from gnt_core.vocabulary import METHOD_LABELS
+
 METHOD_STYLE = {"gnt": ("#3366cc", "solid", 3), "gne_mlp": ("#990099", "solid", 2),
                 "degree": ("#dc3912", "dash", 2), "pcc": ("#ff9900", "dash", 2),
                 "random": ("#7f7f7f", "dot", 2)}

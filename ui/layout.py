@@ -9,8 +9,9 @@ import traceback
 import streamlit as st
 
 from gnt_core.io import GntInputError
-from gnt_core.jobs import active_jobs
-from gnt_core.runs import gnt_home, read_state, summarise_run
+from gnt_core.store.run import Run
+from gnt_core.store.storage import gnt_home
+from gnt_core.workflows.jobs import active_jobs
 from ui import state
 from ui.text import plain
 
@@ -22,20 +23,19 @@ def sidebar() -> None:
     with st.sidebar:
         st.caption("Dataset")
         st.text(spec.name)
-        run = state.run_dir()
+        run = state.run()
         st.caption("Active run")
         if run is None:
             st.text("none yet: train one")
         else:
-            summary = summarise_run(run)
+            summary = run.summary()
             st.text(f"{summary.run_id}\n{summary.state}, protocol {summary.protocol}, "
                     f"seed {summary.seed}")
-            gnt = summary.metrics.get("test", {}).get("gnt")
-            if gnt:
-                st.text(f"GNT test AUROC {gnt['auroc']:.3f}")
+            if summary.metrics is not None and "gnt" in summary.metrics.test:
+                st.text(f"GNT test AUROC {summary.metrics.test['gnt']['auroc']:.3f}")
         jobs = active_jobs()
         if jobs:
-            running = sum(read_state(j).get("state") == "running" for j in jobs)
+            running = sum(Run(j).status.state == "running" for j in jobs)
             st.caption("Training queue")
             st.text(f"{running} running, {len(jobs) - running} waiting")
         st.caption(f"Data directory: {gnt_home()}")

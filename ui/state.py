@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gnt_core.datasets import DEMO, DatasetSpec, get_spec
 from gnt_core.io import Dataset
-from gnt_core.runs import default_runs_root, list_runs, read_json, safe_name
+from gnt_core.store.datasets import DEMO, DatasetSpec, get_spec
+from gnt_core.store.run import Run, list_runs, read_pair_table
 
 MAX_CACHED_DATASETS = 4
 
@@ -51,13 +51,19 @@ def dataset() -> Dataset:
     return _load(dataset_spec())
 
 
-def run_dir() -> Path | None:
+def run() -> Run | None:
     """The active run: the one in the URL/session, else the newest run on disk."""
-    run_id = _restore("run")
-    if run_id and safe_name(run_id) == run_id and (default_runs_root() / run_id).is_dir():
-        return default_runs_root() / run_id
+    found = Run.find(_restore("run") or "")
+    if found is not None:
+        return found
     runs = list_runs()
-    return runs[0].path if runs else None
+    return Run(runs[0].path) if runs else None
+
+
+def finished_run() -> Run | None:
+    """The active run when it is complete, else None."""
+    active = run()
+    return active if active is not None and active.status.complete else None
 
 
 def set_run(path: Path) -> None:
@@ -66,17 +72,10 @@ def set_run(path: Path) -> None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def read_table(path: str, modified: float) -> pd.DataFrame:
-    """A CSV of a run, cached until the file changes."""
-    return pd.read_csv(path, keep_default_na=False, dtype={"regulator": str, "target": str,
-                                                           "gene_a": str, "gene_b": str,
-                                                           "known": str})
+def _read_table(path: str, modified: float) -> pd.DataFrame:
+    return read_pair_table(Path(path))
 
 
-def run_table(path: Path, name: str) -> pd.DataFrame:
-    file = path / name
-    return read_table(str(file), file.stat().st_mtime)
-
-
-def run_json(path: Path, name: str) -> dict:
-    return read_json(path / name)
+def table(path: Path) -> pd.DataFrame:
+    """A pair table of a run (candidates, predictions), cached until the file changes."""
+    return _read_table(str(path), path.stat().st_mtime)

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PROTOCOLS = ("random", "tf-matched", "candidates")
-GIVEN = "given"  # the protocol name of a split read from files (e.g. a peer's)
-SPLIT_NAMES = ("train", "val", "test")
+from ..vocabulary import GIVEN, PROTOCOLS, SPLIT_NAMES
+
 FRACTIONS = (0.8, 0.1, 0.1)
 
 

@@ -1,4 +1,4 @@
-"""Metrics, curves and the baselines every result is shown beside."""
+"""Metrics and curves of pair scores, and the per-method metrics table over seeds."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from .preprocess import standardise
+from ..vocabulary import BASELINES, METHODS, METRIC_LABELS, METRICS
 
-BASELINES = ("degree", "pcc", "random")
 CURVE_POINTS = 400
 
 
@@ -57,54 +56,31 @@ def _thin(n: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, min(n, CURVE_POINTS)).round().astype(int))
 
 
-def degree_scores(pairs: np.ndarray, expression: np.ndarray, train_positives: np.ndarray,
-                  seed: int = 0) -> np.ndarray:
-    """Sum of the two genes' degrees in the training network (undirected)."""
-    degree = np.bincount(np.asarray(train_positives).ravel(), minlength=expression.shape[0])
-    return (degree[pairs[:, 0]] + degree[pairs[:, 1]]).astype(np.float64)
-
-
-def pcc_scores(pairs: np.ndarray, expression: np.ndarray, train_positives: np.ndarray | None = None,
-               seed: int = 0, block: int = 1 << 16) -> np.ndarray:
-    """|Pearson correlation| of the two genes' expression profiles."""
-    z = standardise(expression)
-    n_cells = z.shape[1]
-    out = np.empty(len(pairs))
-    for start in range(0, len(pairs), block):
-        p = pairs[start:start + block]
-        out[start:start + block] = np.abs(np.einsum("ij,ij->i", z[p[:, 0]], z[p[:, 1]]) / n_cells)
-    return out
-
-
-def random_scores(pairs: np.ndarray, expression: np.ndarray | None = None,
-                  train_positives: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
-    return np.random.default_rng(seed).random(len(pairs))
-
-
-# every baseline: f(pairs, expression, training positives, seed) -> scores
-BASELINE_FUNCTIONS = {"degree": degree_scores, "pcc": pcc_scores, "random": random_scores}
-
-
-def baseline_scores(pairs: np.ndarray, expression: np.ndarray, train_positives: np.ndarray,
-                    seed: int = 0) -> dict[str, np.ndarray]:
-    """Scores of every baseline for the same pairs."""
-    return {name: f(pairs, expression, train_positives, seed)
-            for name, f in BASELINE_FUNCTIONS.items()}
-
-
-def summarise_metrics(runs: list[dict], metrics: tuple[str, ...] = (
-        "auroc", "auprc", "auprc_ratio", "epr")) -> pd.DataFrame:
-    """Mean and sd over runs (seeds) of each method's test metrics: one row per method."""
+def metrics_frame(results: list[dict[str, dict]]) -> pd.DataFrame:
+    """The per-method metrics table: `results` holds one {method: metrics} dict per run (seed);
+    one row per method (in METHODS order), each metric's mean and its sd over runs (NaN for a
+    single run)."""
+    methods = [m for m in METHODS if any(m in r for r in results)]
+    methods += [m for m in dict.fromkeys(k for r in results for k in r) if m not in methods]
     rows = []
-    methods = [m for m in runs[0]["test"]] if runs else []
     for method in methods:
-        row = {"method": method, "runs": sum(method in r["test"] for r in runs)}
-        for name in metrics:
-            values = np.array([r["test"][method][name] for r in runs if method in r["test"]])
+        row = {"method": method, "runs": sum(method in r for r in results)}
+        for name in METRICS:
+            values = np.array([r[method][name] for r in results if method in r])
             row[name] = values.mean()
             row[f"{name}_sd"] = values.std(ddof=1) if len(values) > 1 else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def format_metrics(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """A metrics_frame as text: 'mean ± sd' per metric, methods named by `labels`."""
+    shown = pd.DataFrame({"method": frame["method"].map(lambda m: (labels or {}).get(m, m))})
+    for name in METRICS:
+        shown[METRIC_LABELS[name]] = [f"{m:.3f}" + ("" if np.isnan(s) else f" ± {s:.3f}")
+                                      for m, s in zip(frame[name], frame[f"{name}_sd"],
+                                                      strict=True)]
+    return shown
 
 
 def close_baselines(test_metrics: dict, margin: float = 0.02) -> list[tuple[str, float]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .runs import gnt_home
+from .storage import gnt_home
 
 VERDICTS = ("to check", "supported", "refuted")
 MAX_NOTE = 5_000

@@ -5,29 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
 
-from .classify import PairFeaturizer, PairSVM, RBFDecision, parse_features
+from ..settings import (
+    DEFAULT_CLASS_WEIGHT,
+    DEFAULT_FEATURES,
+    DEFAULT_GAMMA_SCALE,
+    SVM_MAX_TRAIN_PAIRS,
+    TrainConfig,
+)
+from .device import resolve_device
+from .embedding import EpochReport, TrainResult, train_gene_embeddings
+from .pair_features import PairFeaturizer, parse_features
 from .splits import PairSet
-from .train import EpochReport, TrainConfig, TrainResult, resolve_device, train_gene_embeddings
+from .svm import PairSVM, RBFDecision
 
 SCORE_CHUNK_PAIRS = 1 << 16
-# Above this many training pairs the SVM is fitted on a stratified random subsample: its
-# support vectors (≤ this many) set the cost of scoring every candidate pair.
-SVM_MAX_TRAIN_PAIRS = 5_000
-# GNT Explorer's configuration, chosen on validation pairs (benchmarks/RESULTS.md); the thesis
-# used features="hadamard", svm_gamma_scale=1.0, class_weight=None
-DEFAULT_FEATURES = "hadamard+degree"
-DEFAULT_GAMMA_SCALE = 0.5
-DEFAULT_CLASS_WEIGHT = "balanced"
 
 
-class GNTLinkPredictor:
+class GNTLinkPredictor(BaseEstimator):
     """Scores gene pairs: f(i, j) = SVM(features of h_i, h_j), with h learned by GNT (or the
     GNE ablation); the features are h_i * h_j, by default with the genes' training degrees.
 
-    Parameters are set in the constructor; `fit` learns from the training pairs and selects the
-    phase-1 epoch on the validation pairs; `decision_function` scores any pairs.
+    A scikit-learn estimator: parameters are set in the constructor (`get_params`, `set_params`
+    and `clone` work); `fit` learns from the training pairs and selects the phase-1 epoch on the
+    validation pairs; fitted attributes end in `_`; `decision_function` scores any pairs.
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .io import Dataset, EdgeTable, ExpressionTable, build_dataset
+from .assemble import build_dataset
+from .dataset import Dataset, EdgeTable, ExpressionTable
 
 DEMO_FILES = {"expression": "ExpressionData.csv", "network": "refNetwork.csv",
               "tfs": "TFs.csv"}

@@ -1,6 +1,6 @@
 """Training jobs in their own processes, one at a time per device, observable from any session.
 
-`submit` creates the run directory and starts `python -m gnt_core.jobs RUN_DIR` in a new
+`submit` creates the run directory and starts `python -m gnt_core.workflows.jobs RUN_DIR` in a new
 session (closing the browser tab or restarting the app does not stop it). The worker holds an
 flock on `RUN_DIR/.worker.lock` for its whole life, inherited from the submitter, so "is the job
 alive?" never depends on PIDs. It waits its turn for `$GNT_HOME/locks/<device>.lock` (oldest
@@ -22,24 +22,14 @@ from pathlib import Path
 
 import torch
 
-from .datasets import DatasetSpec
-from .pipeline import RunSettings, run_pipeline
-from .runs import (
-    ACTIVE_STATES,
-    WORKER_LOCK,
-    default_runs_root,
-    effective_state,
-    gnt_home,
-    is_alive,
-    new_run_dir,
-    read_json,
-    read_state,
-    set_state,
-    write_json,
-)
-from .train import resolve_device
+from ..science.device import resolve_device
+from ..settings import RunSettings
+from ..store.datasets import DatasetSpec
+from ..store.run import ACTIVE_STATES, Run, default_runs_root
+from ..store.storage import gnt_home
+from ..vocabulary import STAGES
+from .pipeline import run_pipeline
 
-STAGE_WEIGHTS = {"split": 0.02, "gnt": 0.6, "gne_mlp": 0.2, "score": 0.15, "baselines": 0.03}
 POLL_SECONDS = 0.5
 
 
@@ -63,23 +53,21 @@ def submit(spec: DatasetSpec, settings: RunSettings, *, root: Path | None = None
            name: str | None = None, group: str | None = None) -> Path:
     """Start a training job; returns its run directory at once."""
     device = resolve_device(settings.train.device)
-    run_dir = new_run_dir(root, name or f"{spec.name}-{settings.protocol}-s{settings.seed}")
-    lock = os.open(run_dir / WORKER_LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+    run = Run.create(root, name or f"{spec.name}-{settings.protocol}-s{settings.seed}")
+    lock = os.open(run.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held from now on: the job never looks dead
-        write_json(run_dir / "job.json", {"dataset": spec.to_dict(),
-                                          "settings": settings.to_dict(), "device": device,
-                                          "group": group or run_dir.name,
-                                          "submitted": time.time()})
-        set_state(run_dir, "queued", device=device)
-        with open(run_dir / "log.txt", "ab") as log:
-            subprocess.Popen([sys.executable, "-m", "gnt_core.jobs", str(run_dir)],
+        run.write_job({"dataset": spec.to_dict(), "settings": settings.to_dict(),
+                       "device": device, "group": group or run.id, "submitted": time.time()})
+        run.set_state("queued", device=device)
+        with open(run.log_path, "ab") as log:
+            subprocess.Popen([sys.executable, "-m", "gnt_core.workflows.jobs", str(run.path)],
                              stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                              pass_fds=(lock,), start_new_session=True,
                              env=os.environ | {"GNT_HOME": str(gnt_home())})
     finally:
         os.close(lock)  # the worker's inherited descriptor keeps the lock
-    return run_dir
+    return run.path
 
 
 def active_jobs(root: Path | None = None) -> list[Path]:
@@ -87,34 +75,32 @@ def active_jobs(root: Path | None = None) -> list[Path]:
     root = Path(root) if root is not None else default_runs_root()
     if not root.is_dir():
         return []
-    jobs = [p for p in root.iterdir() if (p / "job.json").is_file()
-            and effective_state(p).get("state") in ACTIVE_STATES]
-    return sorted(jobs, key=lambda p: read_json(p / "job.json")["submitted"])
+    jobs = [Run(p) for p in root.iterdir() if (p / "job.json").is_file()]
+    active = [r for r in jobs if r.status.active]
+    return [r.path for r in sorted(active, key=lambda r: r.job["submitted"])]
 
 
 def job_status(run_dir: Path) -> JobStatus:
-    state = effective_state(run_dir)
-    progress = {}
-    with suppress(OSError, ValueError):
-        progress = read_json(Path(run_dir) / "progress.json")
+    run = Run(run_dir)
+    status = run.status
     position = None
-    if state.get("state") == "queued":
-        device = state.get("device")
-        waiting = [p for p in active_jobs(Path(run_dir).parent)
-                   if read_state(p).get("device") == device]
-        position = waiting.index(Path(run_dir)) if Path(run_dir) in waiting else None
-    return JobStatus(state.get("state", "failed"), state.get("error", ""), progress, position)
+    if status.state == "queued":
+        waiting = [p for p in active_jobs(run.path.parent)
+                   if Run(p).raw_state().get("device") == status.device]
+        position = waiting.index(run.path) if run.path in waiting else None
+    return JobStatus(status.state, status.error, run.progress, position)
 
 
 def cancel(run_dir: Path) -> None:
     """Stop a queued or running job; its state becomes 'cancelled'."""
-    state = read_state(run_dir)
+    run = Run(run_dir)
+    state = run.raw_state()
     pid = state.get("pid")
-    if pid and is_alive(run_dir):
+    if pid and run.is_alive():
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     elif state.get("state") in ACTIVE_STATES:
-        set_state(run_dir, "cancelled")
+        run.set_state("cancelled")
 
 
 # ---------------------------------------------------------------- the worker process
@@ -123,10 +109,10 @@ def cancel(run_dir: Path) -> None:
 class ProgressWriter:
     """Turns pipeline progress events into progress.json (at most a few writes a second)."""
 
-    def __init__(self, run_dir: Path, stages: list[str]):
-        self.path = Path(run_dir) / "progress.json"
-        total = sum(STAGE_WEIGHTS[s] for s in stages)
-        self.weights = {s: STAGE_WEIGHTS[s] / total for s in stages}
+    def __init__(self, run: Run, stages: list[str]):
+        self.run = run
+        total = sum(STAGES[s].weight for s in stages)
+        self.weights = {s: STAGES[s].weight / total for s in stages}
         self.order = stages
         self.started = time.time()
         self.history: dict[str, list[dict]] = {}
@@ -140,7 +126,7 @@ class ProgressWriter:
         if now - self.last_write < 0.25 and step < total and "loss" not in info:
             return
         elapsed = now - self.started
-        write_json(self.path, {
+        self.run.write_progress({
             "stage": stage, "step": step, "total": total, "fraction": fraction,
             "elapsed_s": elapsed,
             "remaining_s": elapsed * (1 - fraction) / fraction if fraction > 0.02 else None,
@@ -154,16 +140,16 @@ class ProgressWriter:
         return min(1.0, done + self.weights[stage] * within)
 
 
-def _wait_for_device(run_dir: Path, device: str) -> int:
+def _wait_for_device(run: Run, device: str) -> int:
     """Block until this job is the oldest waiting for `device` and holds its lock."""
     locks = gnt_home() / "locks"
     locks.mkdir(parents=True, exist_ok=True)
     fd = os.open(locks / f"{device}.lock", os.O_CREAT | os.O_RDWR, 0o600)
     while True:
-        waiting = [p for p in active_jobs(run_dir.parent)
-                   if read_state(p).get("device") == device and read_state(p).get("state")
-                   == "queued"]
-        if not waiting or waiting[0] == run_dir:
+        states = [(p, Run(p).raw_state()) for p in active_jobs(run.path.parent)]
+        waiting = [p for p, state in states
+                   if state.get("device") == device and state.get("state") == "queued"]
+        if not waiting or waiting[0] == run.path:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return fd
@@ -180,25 +166,25 @@ def work(run_dir: Path) -> int:
     # leave a core to the app and the browser: torch's OpenMP threads slow down many-fold when
     # another process takes one of them (measured 0.35 s → 5 s per epoch on 2 cores)
     torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
-    job = read_json(run_dir / "job.json")
+    run = Run(run_dir)
+    job = run.job
     device = job["device"]
     try:
-        set_state(run_dir, "queued", device=device, pid=os.getpid())
-        _wait_for_device(run_dir, device)
-        set_state(run_dir, "running", device=device, pid=os.getpid(), started=time.time())
+        run.set_state("queued", device=device, pid=os.getpid())
+        _wait_for_device(run, device)
+        run.set_state("running", device=device, pid=os.getpid(), started=time.time())
         settings = RunSettings.from_dict(job["settings"])
         settings = replace(settings, train=replace(settings.train, device=device))
         dataset = DatasetSpec.from_dict(job["dataset"]).load()
-        stages = ["split", "gnt", *(["gne_mlp"] if settings.ablation else []), "score",
-                  "baselines"]
-        run_pipeline(dataset, settings, run_dir, progress=ProgressWriter(run_dir, stages))
+        stages = [s for s in STAGES if s != "gne_mlp" or settings.ablation]
+        run_pipeline(dataset, settings, run, progress=ProgressWriter(run, stages))
         return 0
     except Cancelled:
-        set_state(run_dir, "cancelled", device=device)
+        run.set_state("cancelled", device=device)
         return 1
     except Exception as err:
         traceback.print_exc()
-        set_state(run_dir, "failed", device=device, error=f"{type(err).__name__}: {err}")
+        run.set_state("failed", device=device, error=f"{type(err).__name__}: {err}")
         return 1
 
 

@@ -6,10 +6,10 @@ encoded once, whole, with urllib.parse.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, urlencode
 
-SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
+from ..vocabulary import is_valid_symbol
+
 # organism -> (PubMed MeSH term, NCBI organism name, NCBI taxonomy id used by STRING)
 ORGANISMS = {
     "human": ("humans[mh]", "Homo sapiens", 9606),
@@ -22,10 +22,6 @@ ORGANISMS = {
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/?"
 NCBI_GENE = "https://www.ncbi.nlm.nih.gov/gene/?"
 STRING = "https://string-db.org/cgi/network?"
-
-
-def is_valid_symbol(symbol: str) -> bool:
-    return isinstance(symbol, str) and bool(SYMBOL_PATTERN.fullmatch(symbol))
 
 
 def _organism(organism: str | None) -> tuple[str, str, int] | None:

@@ -11,9 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .demo import demo_dataset
-from .io import Dataset, GntInputError, load_beeline_folder, load_dataset
-from .runs import gnt_home, safe_name, write_json
+from ..io import Dataset, GntInputError, demo_dataset, load_beeline_folder, load_dataset
+from .storage import from_known_fields, gnt_home, safe_name, write_json
 
 ROLES = ("expression", "network", "tfs")
 KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".gz", ".csv", ".tsv", ".txt", ".h5ad")
@@ -45,7 +44,7 @@ class DatasetSpec:
 
     @classmethod
     def from_dict(cls, values: dict) -> DatasetSpec:
-        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+        return from_known_fields(cls, values)
 
 
 DEMO = DatasetSpec(id="demo", kind="demo", name="demo (synthetic)")

@@ -12,13 +12,14 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
-from .explore import pair_status
+from gnt_core.outputs.filters import pair_status
+from gnt_core.vocabulary import FALSE_POSITIVE, NOVEL, TEST_NEGATIVE
 
 MAX_NODES = 150
 COLOURS = {"regulator": "#d95f02", "target": "#1b9e77"}
 EDGE_STYLES = {  # status -> (colour, dashed)
-    "known": ("#7f7f7f", False), "novel": ("#3366cc", True), "false positive": ("#dc3912", True),
-    "test negative": ("#bbbbbb", True)}
+    "known": ("#7f7f7f", False), NOVEL: ("#3366cc", True), FALSE_POSITIVE: ("#dc3912", True),
+    TEST_NEGATIVE: ("#bbbbbb", True)}
 LEGEND = [("regulator", COLOURS["regulator"]), ("target", COLOURS["target"])]
 
 

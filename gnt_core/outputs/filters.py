@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..vocabulary import FALSE_POSITIVE, NOVEL, TEST_NEGATIVE
 from .literature import ncbi_gene_url, pubmed_url, string_url
 
-STATUSES = ("all", "novel", "known", "false positive")
+STATUSES = ("all", NOVEL, "known", FALSE_POSITIVE)
 GENE_ROLES = ("either", "regulator", "target")
 
 
@@ -54,11 +55,11 @@ def _status_mask(table: pd.DataFrame, status: str) -> pd.Series:
     known = table["known"].fillna("").astype(str) != ""
     if status == "all":
         return pd.Series(True, index=table.index)
-    if status == "novel":
+    if status == NOVEL:
         return ~known & ~table["test_negative"].astype(bool)
     if status == "known":
         return known
-    if status == "false positive":
+    if status == FALSE_POSITIVE:
         return table["false_positive"].astype(bool)
     raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
 
@@ -66,9 +67,9 @@ def _status_mask(table: pd.DataFrame, status: str) -> pd.Series:
 def pair_status(table: pd.DataFrame) -> pd.Series:
     """'known (train)', 'false positive', 'test negative' or 'novel', for display."""
     known = table["known"].fillna("").astype(str)
-    status = pd.Series("novel", index=table.index)
-    status[table["test_negative"].astype(bool)] = "test negative"
-    status[table["false_positive"].astype(bool)] = "false positive"
+    status = pd.Series(NOVEL, index=table.index)
+    status[table["test_negative"].astype(bool)] = TEST_NEGATIVE
+    status[table["false_positive"].astype(bool)] = FALSE_POSITIVE
     status[known != ""] = "known (" + known[known != ""] + ")"
     return status
 

@@ -3,139 +3,61 @@ same test pairs, compute metrics and curves, rank candidates, and save it all as
 
 from __future__ import annotations
 
-import platform
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from importlib import metadata
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .candidates import Candidates, score_candidates
-from .evaluate import BASELINE_FUNCTIONS, BASELINES, curve_points, evaluation_metrics
-from .io import Dataset, LoadReport, read_split_dir
-from .predictor import (
-    DEFAULT_CLASS_WEIGHT,
-    DEFAULT_FEATURES,
-    DEFAULT_GAMMA_SCALE,
-    SVM_MAX_TRAIN_PAIRS,
-    GNTLinkPredictor,
-)
-from .runs import (
-    load_predictor,
-    load_split,
-    read_json,
-    save_predictor,
-    save_split,
-    set_state,
-    write_json,
-    write_npz,
-    write_table,
-)
-from .splits import (
-    GIVEN,
+from ..io import Dataset, read_split_dir
+from ..science.baselines import BASELINE_FUNCTIONS
+from ..science.candidates import Candidates, score_candidates
+from ..science.embedding import EpochReport
+from ..science.metrics import curve_points, evaluation_metrics
+from ..science.predictor import GNTLinkPredictor
+from ..science.splits import (
     PairSplit,
     given_split,
     is_training_positive,
     pair_keys,
     split_pairs,
-    unique_pairs,
 )
-from .train import EpochReport, TrainConfig
-
-METHODS = ("gnt", "gne_mlp", *BASELINES)
-PACKAGES = ("gnt-explorer", "torch", "numpy", "pandas", "scikit-learn", "networkx")
-
-# progress(stage, step, total, info): stages "split", "gnt", "gne_mlp", "baselines", "score"
-Progress = Callable[[str, int, int, dict], None]
+from ..settings import RunSettings, TrainConfig
+from ..store.run import Run
+from ..vocabulary import GIVEN, METHODS, Progress, no_progress
 
 
-@dataclass
-class RunSettings:
-    """Everything a run depends on. The defaults are GNT Explorer's configuration, chosen on
-    validation pairs (benchmarks/RESULTS.md); `preset("paper")` is the thesis'."""
-
-    protocol: str = "candidates"
-    seed: int = 0
-    train: TrainConfig = field(default_factory=TrainConfig)
-    svm_c: float = 1.0
-    svm_gamma_scale: float = DEFAULT_GAMMA_SCALE
-    svm_class_weight: str | None = DEFAULT_CLASS_WEIGHT  # no change on 1:1 training pairs
-    svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS
-    features: str = DEFAULT_FEATURES
-    ablation: bool = True
-    universe: str = "regulators"
-    threshold: float = 0.0
-    split_dir: str | None = None  # a given split (train/val/test.csv); protocol becomes "given"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict) -> RunSettings:
-        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
-        known["train"] = TrainConfig(**known.get("train", {}))
-        return cls(**known)
-
-
-PRESETS = {
-    "default": {},
-    # the thesis: Hadamard features, RBF SVM with sklearn's gamma, random negatives
-    "paper": {"features": "hadamard", "svm_gamma_scale": 1.0, "svm_class_weight": None,
-              "protocol": "random"},
-}
-
-
-def preset(name: str, **overrides) -> RunSettings:
-    """RunSettings of a named preset, with overrides (e.g. protocol, seed, train)."""
-    if name not in PRESETS:
-        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {name!r}")
-    return RunSettings(**(PRESETS[name] | overrides))
-
-
-def package_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def run_pipeline(dataset: Dataset, settings: RunSettings, run_dir: Path,
+def run_pipeline(dataset: Dataset, settings: RunSettings, run_dir: Path | Run,
                  progress: Progress | None = None) -> dict:
     """Run everything and save it under run_dir; returns the metrics. The run's state is
     'complete' only once every file is written, 'failed' (with the error) otherwise."""
     settings = replace(settings, train=replace(settings.train, seed=settings.seed),
                        protocol=GIVEN if settings.split_dir else settings.protocol)
-    report = progress or (lambda *args: None)
+    run = run_dir if isinstance(run_dir, Run) else Run(run_dir)
     try:
-        _save_inputs(run_dir, dataset, settings)
-        metrics = _run(dataset, settings, Path(run_dir), report)
+        run.save_inputs(dataset, settings)
+        metrics = _run(dataset, settings, run, progress or no_progress)
     except BaseException as err:
-        set_state(run_dir, "failed", error=f"{type(err).__name__}: {err}")
+        run.set_state("failed", error=f"{type(err).__name__}: {err}")
         raise
-    set_state(run_dir, "complete")
+    run.set_state("complete")
     return metrics
 
 
-def _run(dataset: Dataset, settings: RunSettings, run_dir: Path, report: Progress) -> dict:
+def _run(dataset: Dataset, settings: RunSettings, run: Run, report: Progress) -> dict:
     timings: dict[str, float] = {}
     split = make_split(dataset, settings, report, timings)
-    save_split(run_dir, split, dataset.genes)
+    run.save_split(split, dataset.genes)
     fitted = fit_methods(dataset, split, settings, report, timings)
     for name, predictor in fitted.items():
-        save_predictor(run_dir, predictor, prefix="model" if name == "gnt" else name)
+        run.save_predictor(predictor, name)
 
     started = time.perf_counter()
     candidates = score_candidates(
         fitted["gnt"], dataset, split, universe=settings.universe,
-        threshold=settings.threshold, device=settings.train.device,
-        progress=lambda done, total: report("score", done, total, {}),
-        stream_to=run_dir / "candidates.parquet")
+        threshold=settings.threshold, device=settings.train.device, progress=report,
+        stream_to=run.candidates_parquet)
     timings["score_candidates_s"] = time.perf_counter() - started
     timings["candidates_pairs_per_s"] = candidates.n_pairs / max(timings["score_candidates_s"],
                                                                  1e-9)
@@ -144,7 +66,11 @@ def _run(dataset: Dataset, settings: RunSettings, run_dir: Path, report: Progres
         known = (candidates.pairs, candidates.scores)
     scores = test_scores(dataset, split, fitted, settings, report, known_gnt=known)
     metrics = _metrics(split, scores, fitted, settings, candidates, timings)
-    _save_results(run_dir, dataset, split, scores, fitted, metrics, candidates.table)
+    run.save_results(_predictions(dataset, split, scores),
+                     {m: curve_points(split.test.labels, s) for m, s in scores.items()},
+                     {name: [asdict(e) for e in p.training_.history]
+                      for name, p in fitted.items()},
+                     candidates.table, metrics)
     return metrics
 
 
@@ -270,83 +196,26 @@ def _leak_free_metrics(split: PairSplit, scores: dict[str, np.ndarray]) -> dict:
             "labelled_1": int((split.test.labels[leaked] == 1).sum())}}
 
 
-def _save_inputs(run_dir: Path, dataset: Dataset, settings: RunSettings) -> None:
-    run_dir = Path(run_dir)
-    write_json(run_dir / "config.json", {
-        "created": time.time(), "protocol": settings.protocol, "seed": settings.seed,
-        "features": settings.features, "settings": settings.to_dict(),
-        "train": settings.train.to_dict(), "dataset": dataset.summary(),
-        "load_report": dataset.report.to_dict(), "versions": package_versions()})
-    regulators = np.zeros(dataset.n_genes, dtype=bool)
-    regulators[dataset.regulators] = True
-    listed = np.zeros(dataset.n_genes, dtype=bool)
-    if dataset.tf_list is not None:
-        listed[dataset.tf_list] = True
-    write_table(run_dir / "data" / "genes.csv",
-                pd.DataFrame({"gene": dataset.genes, "regulator": regulators, "listed_tf": listed}))
-    write_table(run_dir / "data" / "network.csv", dataset.edge_table())
-    write_npz(run_dir / "data" / "expression.npz", expression=dataset.expression,
-              cells=np.asarray(dataset.cells, dtype=str))
-
-
-def _save_results(run_dir: Path, dataset: Dataset, split, scores: dict, fitted: dict,
-                  metrics: dict, table: pd.DataFrame) -> None:
+def _predictions(dataset: Dataset, split: PairSplit, scores: dict) -> pd.DataFrame:
     names = np.asarray(dataset.genes, dtype=object)
-    predictions = pd.DataFrame({"gene_a": names[split.test.pairs[:, 0]],
-                                "gene_b": names[split.test.pairs[:, 1]],
-                                "label": split.test.labels})
+    table = pd.DataFrame({"gene_a": names[split.test.pairs[:, 0]],
+                          "gene_b": names[split.test.pairs[:, 1]], "label": split.test.labels})
     for method, values in scores.items():
-        predictions[method] = values
-    write_table(run_dir / "predictions" / "test.csv", predictions)
-    write_json(run_dir / "curves.json", {m: curve_points(split.test.labels, s)
-                                         for m, s in scores.items()})
-    write_json(run_dir / "history.json", {name: [asdict(e) for e in p.training_.history]
-                                          for name, p in fitted.items()})
-    write_table(run_dir / "candidates.csv", table)
-    write_json(run_dir / "metrics.json", metrics)
+        table[method] = values
+    return table
 
 
 # ---------------------------------------------------------------- re-opening a run
 
 
-def load_run_dataset(run_dir: Path) -> Dataset:
-    """The dataset a run was trained on, from the copy inside the run directory."""
-    run_dir = Path(run_dir)
-    config = read_json(run_dir / "config.json")
-    genes_table = pd.read_csv(run_dir / "data" / "genes.csv", dtype={"gene": str},
-                              keep_default_na=False)
-    genes = genes_table["gene"].tolist()
-    index = {g: i for i, g in enumerate(genes)}
-    network = pd.read_csv(run_dir / "data" / "network.csv", dtype=str, keep_default_na=False)
-    edges = np.stack([network["regulator"].map(index), network["target"].map(index)],
-                     axis=1).astype(np.int64)
-    with np.load(run_dir / "data" / "expression.npz", allow_pickle=False) as arrays:
-        expression, cells = arrays["expression"], arrays["cells"].tolist()
-    listed = np.flatnonzero(genes_table["listed_tf"].to_numpy(dtype=bool))
-    summary = config["dataset"]
-    return Dataset(name=summary["name"], expression=expression, genes=genes, cells=cells,
-                   edges=edges,
-                   regulators=np.flatnonzero(genes_table["regulator"].to_numpy(dtype=bool)),
-                   report=LoadReport(**config["load_report"]),
-                   tf_list=listed if len(listed) else None, sources=summary["sources"],
-                   sha256=summary["sha256"])
-
-
-def load_run_split(run_dir: Path, dataset: Dataset):
-    config = read_json(Path(run_dir) / "config.json")
-    return load_split(run_dir, dataset.genes, unique_pairs(dataset.edges, dataset.n_genes),
-                      config["protocol"], config["seed"])
-
-
 def evaluate_run(run_dir: Path) -> dict:
     """Re-score the saved test pairs with the saved GNT model (no retraining) and recompute
     every method's metrics from the stored predictions."""
-    run_dir = Path(run_dir)
-    dataset = load_run_dataset(run_dir)
-    split = load_run_split(run_dir, dataset)
-    predictions = pd.read_csv(run_dir / "predictions" / "test.csv", keep_default_na=False,
-                              dtype={"gene_a": str, "gene_b": str})
-    predictions["gnt"] = load_predictor(run_dir).decision_function(split.test.pairs)
+    run = Run(run_dir)
+    dataset = run.dataset()
+    split = run.split(dataset)
+    predictions = run.predictions()
+    predictions["gnt"] = run.predictor().decision_function(split.test.pairs)
     scores = {m: predictions[m].to_numpy() for m in METHODS if m in predictions.columns}
     return {"protocol": split.protocol, "seed": split.seed,
             "test": {m: evaluation_metrics(split.test.labels, s) for m, s in scores.items()},
@@ -354,15 +223,14 @@ def evaluate_run(run_dir: Path) -> dict:
 
 
 def rescore_run(run_dir: Path, *, universe: str | None = None, threshold: float | None = None,
-                device: str = "auto", progress: Callable[[int, int], None] | None = None,
+                device: str = "auto", progress: Progress | None = None,
                 stream_to: Path | None = None) -> pd.DataFrame:
     """The ranked candidate table recomputed from the saved model (genome-scale universes
     stream every score to `stream_to` and keep the best pairs of each regulator)."""
-    config = read_json(Path(run_dir) / "config.json")
-    dataset = load_run_dataset(run_dir)
-    split = load_run_split(run_dir, dataset)
-    settings = config["settings"]
-    return score_candidates(load_predictor(run_dir), dataset, split,
-                            universe=universe or settings["universe"],
-                            threshold=settings["threshold"] if threshold is None else threshold,
+    run = Run(run_dir)
+    settings = run.settings
+    dataset = run.dataset()
+    return score_candidates(run.predictor(), dataset, run.split(dataset),
+                            universe=universe or settings.universe,
+                            threshold=settings.threshold if threshold is None else threshold,
                             device=device, progress=progress, stream_to=stream_to).table

@@ -20,28 +20,19 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .evaluate import evaluation_metrics
-from .io import Dataset
-from .pipeline import (
-    METHODS,
-    RunSettings,
-    fit_methods,
-    make_split,
-    package_versions,
-    test_scores,
-)
-from .runs import write_bytes, write_json, write_table
-from .splits import GIVEN, is_training_positive
-from .train import resolve_device
+from ..io import Dataset
+from ..science.device import resolve_device
+from ..science.metrics import evaluation_metrics
+from ..science.splits import is_training_positive
+from ..settings import RunSettings
+from ..store.run import package_versions
+from ..store.storage import write_bytes, write_json, write_table
+from ..vocabulary import GIVEN, METHODS, METRIC_LABELS, METRICS, Progress, no_progress
+from .pipeline import fit_methods, make_split, test_scores
 
-METRICS = ("auroc", "auprc", "auprc_ratio", "epr")
 COLUMNS = ("dataset", "protocol", "seed", "method", *METRICS, "train_s", "score_s", "n_pos",
            "n_neg", "device", "config")
 GIVEN_CLEAN = "given-clean"  # a given split without its test pairs that are training positives
-LABELS = {"auroc": "AUROC", "auprc": "AUPRC", "auprc_ratio": "AUPRC ratio", "epr": "EPR"}
-
-# progress(cells done, cells in all, label of the cell being computed or skipped)
-Progress = Callable[[int, int, str], None]
 
 
 def environment(device: str) -> dict:
@@ -82,14 +73,14 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
         columns=COLUMNS)
     cells = [(d, p, s) for d in datasets for p in protocols for s in seeds
              if p != GIVEN or d in split_dirs]
-    report = progress or (lambda *args: None)
+    report = progress or no_progress
     loaded: dict[str, Dataset] = {}
     for done, (name, protocol, seed) in enumerate(cells):
         label = f"{name} / {protocol} / seed {seed}"
         if _finished(results, name, protocol, seed, config):
-            report(done + 1, len(cells), f"{label} (kept)")
+            report("benchmark", done + 1, len(cells), {"label": f"{label} (kept)"})
             continue
-        report(done, len(cells), label)
+        report("benchmark", done, len(cells), {"label": label})
         dataset = loaded.setdefault(name, datasets[name]())
         cell = replace(settings, protocol=protocol, seed=seed,
                        train=replace(settings.train, seed=seed, device=device),
@@ -97,7 +88,7 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
         rows = pd.DataFrame(_cell_rows(dataset, name, cell, device, config), columns=COLUMNS)
         results = pd.concat([results, rows], ignore_index=True) if len(results) else rows
         write_table(results_path, results)
-        report(done + 1, len(cells), label)
+        report("benchmark", done + 1, len(cells), {"label": label})
     shown = [*protocols, *([GIVEN_CLEAN] if GIVEN in protocols else [])]
     mine = results[(results["config"] == config) & results["dataset"].isin(datasets)
                    & results["protocol"].isin(shown) & results["seed"].isin(seeds)]
@@ -116,13 +107,10 @@ def _finished(results: pd.DataFrame, name: str, protocol: str, seed: int, config
 
 def _cell_rows(dataset: Dataset, name: str, settings: RunSettings, device: str,
                config: str) -> list[dict]:
-    def quiet(*args) -> None:
-        return None
-
     timings: dict[str, float] = {}
-    split = make_split(dataset, settings, quiet, timings)
-    fitted = fit_methods(dataset, split, settings, quiet, timings)
-    scores = test_scores(dataset, split, fitted, settings, quiet, timings=timings)
+    split = make_split(dataset, settings, no_progress, timings)
+    fitted = fit_methods(dataset, split, settings, no_progress, timings)
+    scores = test_scores(dataset, split, fitted, settings, no_progress, timings=timings)
     evaluations = {settings.protocol: (split.test.labels, scores)}
     if settings.protocol == GIVEN:
         leaked = is_training_positive(split.test.pairs, split.train, split.n_genes)
@@ -168,7 +156,7 @@ def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
         lines += [f"## {dataset}", "", f"Seeds: {', '.join(map(str, seeds))}.", ""]
         protocols = list(dict.fromkeys(rows["protocol"]))
         for metric in ("auroc", "auprc_ratio", "epr", "auprc"):
-            lines += [f"### {LABELS[metric]}", "",
+            lines += [f"### {METRIC_LABELS[metric]}", "",
                       "| method | " + " | ".join(protocols) + " |",
                       "|---|" + "---|" * len(protocols)]
             for method in METHODS:
@@ -202,7 +190,8 @@ def _verdict(rows: pd.DataFrame) -> str:
         clear = margin > max(ranked["std"].iloc[0], ranked["std"].iloc[1])
         gnt = stats.loc["gnt", "mean"]
         relation = "ahead by more than one sd of" if clear else "tied within one sd with"
-        parts.append(f"{LABELS[metric]}: **{best}** ({ranked['mean'].iloc[0]:.3f}) {relation} "
+        parts.append(f"{METRIC_LABELS[metric]}: **{best}** ({ranked['mean'].iloc[0]:.3f}) "
+                     f"{relation} "
                      f"{second} ({ranked['mean'].iloc[1]:.3f})"
                      + ("" if best == "gnt" else f", GNT {gnt:.3f}"))
     return "; ".join(parts) + "."

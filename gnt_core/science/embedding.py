@@ -1,6 +1,6 @@
 """Phase 1: learn gene embeddings by predicting each gene's training-network neighbours.
 
-Only the training positives enter this loop. After every epoch a linear probe (logistic
+Only the training positives enter this loop. After every epoch a linear probe (ridge
 regression on Hadamard pair features of the training pairs) is scored on the validation pairs;
 the epoch with the best validation AUROC is kept.
 """
@@ -10,46 +10,21 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 
-from .model import GeneEncoder
+from ..settings import TrainConfig
+from .device import resolve_device
+from .encoder import GeneEncoder
 from .preprocess import cell_groups, standardise
 from .splits import PairSet
 
 FULL_SOFTMAX_MAX_GENES = {"cpu": 5_000, "cuda": 50_000}
 PROBE_MAX_PAIRS = 5_000
-
-
-@dataclass
-class TrainConfig:
-    """Phase-1 hyper-parameters; the defaults are the paper's."""
-
-    dim: int = 128
-    alpha: float = 1.0
-    architecture: str = "transformer"
-    n_layers: int = 2
-    n_heads: int = 4
-    dropout: float = 0.1
-    epochs: int = 30
-    batch_size: int = 256
-    learning_rate: float = 0.002
-    n_neg_samples: int = 10
-    softmax: str = "auto"  # "full", "sampled" or "auto" (full while N is small for the device)
-    device: str = "auto"
-    seed: int = 0
-    cell_groups: int = 1  # expression tokens: one per k-means group of cells (1 = the paper)
-    # CPU threads for phase 1. Its matrices are small, so 1 thread costs ~10 % on idle cores
-    # (0.386 vs 0.350 s/epoch, 2 cores); with 2, torch's OpenMP threads busy-wait and a second
-    # process on the same cores made epochs 10-15 times slower.
-    threads: int = 1
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -71,17 +46,6 @@ class TrainResult:
     softmax: str
     seconds: float
     history: list[EpochReport] = field(default_factory=list)
-
-
-def resolve_device(device: str = "auto") -> str:
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for but no CUDA GPU is available; use 'auto' "
-                         "or 'cpu'")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}")
-    return device
 
 
 def neighbour_examples(train_positives: np.ndarray) -> np.ndarray:
@@ -140,14 +104,6 @@ def _train(expression: np.ndarray, train: PairSet, val: PairSet, config: TrainCo
         embeddings = model.all_embeddings().float().cpu().numpy()
     return TrainResult(model, embeddings, best[1], best[0], device, softmax,
                        time.perf_counter() - started, history)
-
-
-def device_info() -> dict[str, str]:
-    """What 'auto' would use, and the GPU's name and memory when there is one."""
-    if not torch.cuda.is_available():
-        return {"auto": "cpu", "gpu": ""}
-    props = torch.cuda.get_device_properties(0)
-    return {"auto": "cuda", "gpu": f"{props.name}, {props.total_memory / 2**30:.0f} GiB"}
 
 
 def choose_softmax(softmax: str, n_genes: int, device: str) -> str:

@@ -9,14 +9,15 @@ each regulator stay in memory, ranked against all scores (one float32 per pair).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .io import Dataset
+from ..io import Dataset
+from ..vocabulary import Progress
 from .predictor import GNTLinkPredictor
 from .splits import PairSplit, pair_keys, regulator_gene_pairs
 
@@ -26,8 +27,6 @@ CANDIDATE_COLUMNS = ("regulator", "target", "score", "rank", "percentile", "rank
 STREAM_MIN_PAIRS = 2_000_000
 TOP_K_PER_REGULATOR = 200
 PAIRS_PER_BLOCK = 1_000_000
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -140,7 +139,7 @@ def score_pairs(predictor: GNTLinkPredictor, pairs: np.ndarray, *, device: str =
         scores[done:done + len(chunk)] = chunk
         done += len(chunk)
         if progress is not None:
-            progress(offset + done, total or len(pairs))
+            progress("score", offset + done, total or len(pairs), {})
     return scores
 
 

@@ -1,0 +1,363 @@
+"""Expression readers: delimited text (either orientation, read in row blocks into a
+preallocated float32 array) and AnnData .h5ad; names and values checked."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import itertools
+import os
+import re
+import tempfile
+import warnings
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import pandas as pd
+
+from ..vocabulary import is_valid_symbol
+from . import limits
+from .dataset import ExpressionTable, GntInputError, preview
+from .sniff import (
+    Layout,
+    Place,
+    Source,
+    locate,
+    open_binary,
+    open_text,
+    ragged_error,
+    sniff,
+    source_name,
+)
+
+CHUNK_ROWS = 2_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def read_expression(src: Source, *, orientation: str = "auto",
+                    network_genes: set[str] | None = None) -> ExpressionTable:
+    """Read a delimited expression matrix, genes × cells or cells × genes.
+
+    orientation: "genes_x_cells", "cells_x_genes", or "auto" (the axis whose labels match more
+    network genes holds the genes; genes × cells, BEELINE's layout, when nothing decides).
+    """
+    name = source_name(src)
+    if name.endswith(".h5ad"):
+        return read_h5ad(src)
+    layout = sniff(src, "expression")
+    header, notes = _expression_header(layout, name)
+    if layout.decimal == ",":
+        notes.append("Read decimal commas (1,5 = 1.5): the file uses ';' between values.")
+    values, row_labels = _read_numeric_body(src, layout, header, name)
+    col_labels = header[1:]
+    orientation = _choose_orientation(orientation, row_labels, col_labels, network_genes, notes)
+    if orientation == "cells_x_genes":
+        values, row_labels, col_labels = values.T, col_labels, row_labels
+    return _validated_expression(np.ascontiguousarray(values, dtype=np.float32), row_labels,
+                                 col_labels, orientation, notes, name)
+
+
+def _expression_header(layout: Layout, name: str) -> tuple[list[str], list[str]]:
+    header, notes = list(layout.header), []
+    rows = [r for r in (layout.first_row, layout.second_row) if r]
+    if rows and all(len(r) == len(header) + 1 for r in rows):
+        header = [""] + header  # R's write.csv leaves out the row-label field
+        notes.append("The header has no field above the gene names (R style); read it as such.")
+    while len(header) > 2 and header[-1] == "" and (
+            not layout.first_row or len(layout.first_row) < len(header)
+            or layout.first_row[len(header) - 1] == ""):
+        header.pop()
+        notes.append("Dropped an empty trailing column (a spreadsheet export's trailing "
+                     "delimiter).")
+    if len(header) < 2:
+        raise GntInputError(f"{name}: line {layout.header_line} has a single column. An "
+                            "expression file needs gene names and at least 2 cells, separated "
+                            "by commas or tabs.")
+    if not layout.first_row:
+        raise GntInputError(f"{name}: the file holds only a header line, no data. Choose the "
+                            "file with the expression values.")
+    return header, notes
+
+
+def _read_numeric_body(src: Source, layout: Layout, header: list[str],
+                       name: str) -> tuple[np.ndarray, list[str]]:
+    """The values as float32, parsed by numpy's C reader a block of rows at a time into a
+    preallocated array: memory stays near the size of the matrix, and wide files (many cells)
+    parse as fast as tall ones. Stops as soon as a documented limit is passed."""
+    n = len(header)
+    max_rows = max(limits.MAX_GENES, limits.MAX_CELLS)
+    if n - 1 > max_rows:
+        raise _too_large(name, f"the header has {n - 1:,} columns")
+    capacity = min(_count_lines(src) - layout.header_line, max_rows + 1)
+    values = np.empty((max(capacity, 0), n - 1), dtype=np.float32)
+    labels: list[str] = []
+    block_rows = max(1, min(CHUNK_ROWS, 4_000_000 // (n - 1)))
+    trailing = max(0, len(layout.first_row) - n) if layout.first_row[n:] == [""] * max(
+        0, len(layout.first_row) - n) else 0
+    delimiter = None if layout.delimiter == " " else layout.delimiter
+    with open_text(src) as text:
+        rows = _data_lines(text, layout.header_line)
+        while block := list(itertools.islice(rows, block_rows)):
+            start = len(labels)
+            if start + len(block) > max_rows:
+                raise _too_large(name, f"more than {max_rows:,} rows")
+            if (start + len(block)) * (n - 1) > limits.MAX_VALUES:
+                raise _too_large(name, f"more than {limits.MAX_VALUES:,} values")
+            names, bodies = zip(*(_split_name(line, layout, trailing) for line in block),
+                                strict=True)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # a row with a name only
+                    parsed = np.loadtxt(bodies, delimiter=delimiter, dtype=np.float32,
+                                        comments=None, quotechar='"', ndmin=2)
+            except ValueError as err:
+                raise _explain_bad_value(src, layout, name, n, err) from None
+            if parsed.shape != (len(block), n - 1):
+                raise _explain_bad_value(src, layout, name, n, ValueError("field count"))
+            values[start:start + len(parsed)] = parsed
+            labels.extend(names)
+    values = values[:len(labels)]
+    _check_finite(src, layout, values, name, n)
+    return values, labels
+
+
+def _data_lines(text: TextIO, header_line: int) -> Iterator[str]:
+    for number, line in enumerate(text, start=1):
+        if number > header_line and line.strip() and not line.startswith("#"):
+            yield line.rstrip("\r\n")
+
+
+def _split_name(line: str, layout: Layout, trailing: int) -> tuple[str, str]:
+    """(row label, the rest of the line) with trailing empty fields and decimal commas fixed."""
+    if layout.delimiter == " ":
+        label, _, rest = line.strip().partition(" ")
+        rest = rest.strip()
+    elif line.startswith('"'):
+        fields = next(csv.reader([line], delimiter=layout.delimiter))
+        label, rest = fields[0], layout.delimiter.join(fields[1:])
+    else:
+        label, _, rest = line.partition(layout.delimiter)
+    for _ in range(trailing):
+        rest = rest.removesuffix(layout.delimiter)
+    if layout.decimal == ",":
+        rest = rest.replace(",", ".")
+    return label.strip(), rest
+
+
+def _count_lines(src: Source) -> int:
+    """Newlines in the (decompressed) file, plus one: an upper bound on its rows."""
+    count = 1
+    with open_binary(src) as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+        try:
+            for block in iter(lambda: stream.read(1 << 22), b""):
+                count += block.count(b"\n")
+        except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+            raise GntInputError(f"{source_name(src)}: the gzip data is truncated or corrupt "
+                                f"({err}). Download or compress the file again.") from None
+    return count
+
+
+def _too_large(name: str, what: str) -> GntInputError:
+    return GntInputError(f"{name}: {what}, beyond what GNT Explorer handles: at most "
+                         f"{limits.MAX_GENES:,} genes, {limits.MAX_CELLS:,} cells and "
+                         f"{limits.MAX_VALUES:,} values. Keep the most variable genes (or "
+                         "subsample cells) and load again.")
+
+
+def _explain_bad_value(src: Source, layout: Layout, name: str, n_fields: int,
+                       err: Exception) -> GntInputError:
+    def not_number(cell: str) -> bool:
+        try:
+            float(cell.replace(",", ".") if layout.decimal == "," else cell.strip('"'))
+        except ValueError:
+            return True
+        return False
+
+    where = locate(src, layout, not_number, n_fields)
+    if where is None:
+        return GntInputError(f"{name}: could not read the expression values ({err}). Check that "
+                             "every row has the same number of fields as the header.")
+    if where.ragged:
+        return ragged_error(name, where, n_fields)
+    return GntInputError(f"{name}: {_describe(where)}, which is not a number. Every value "
+                         "after the gene name must be numeric.")
+
+
+def _describe(where: Place) -> str:
+    if where.text.strip() == "":
+        return f"line {where.line}, column {where.column} is empty"
+    return f"line {where.line}, column {where.column} holds {where.text[:40]!r}"
+
+
+def _check_finite(src: Source, layout: Layout, values: np.ndarray, name: str,
+                  n_fields: int) -> None:
+    if all(np.isfinite(block).all() for block in _row_blocks(values)):
+        return
+
+    def not_finite(cell: str) -> bool:
+        try:
+            number = float(cell.replace(",", ".") if layout.decimal == "," else cell)
+            return not np.isfinite(number)
+        except ValueError:
+            return cell == ""
+
+    where = locate(src, layout, not_finite, n_fields)
+    if where is not None and where.ragged:
+        raise ragged_error(name, where, n_fields)
+    place = _describe(where) if where else "a value is missing, NaN or infinite"
+    raise GntInputError(f"{name}: {place}. Expression values must be finite numbers (within "
+                        "±3.4e38): fill missing values (with 0 for undetected expression) or "
+                        "remove the row.")
+
+
+def _choose_orientation(orientation: str, rows: list[str], cols: list[str],
+                        network_genes: set[str] | None, notes: list[str]) -> str:
+    if orientation in ("genes_x_cells", "cells_x_genes"):
+        return orientation
+    if orientation != "auto":
+        raise GntInputError(f"orientation must be 'auto', 'genes_x_cells' or 'cells_x_genes', "
+                            f"not {orientation!r}.")
+    if network_genes:
+        in_rows = len(network_genes.intersection(rows))
+        in_cols = len(network_genes.intersection(cols))
+        if in_cols > in_rows:
+            notes.append(f"Read as cells × genes: {in_cols} network genes are column names, "
+                         f"{in_rows} are row names.")
+            return "cells_x_genes"
+        if in_rows:
+            return "genes_x_cells"
+    notes.append("Assumed genes × cells (BEELINE layout): no network genes decided the "
+                 "orientation.")
+    return "genes_x_cells"
+
+
+def _validated_expression(values: np.ndarray, genes: list[str], cells: list[str],
+                          orientation: str, notes: list[str], name: str) -> ExpressionTable:
+    genes = [str(g).strip() for g in genes]
+    cells = [str(c).strip() for c in cells]
+    if any(g == "" or g.lower() == "nan" for g in genes):
+        position = next(i for i, g in enumerate(genes) if g == "" or g.lower() == "nan")
+        raise GntInputError(f"{name}: gene number {position + 1} has an empty name. Give every "
+                            "gene a name.")
+    _check_names(genes, "gene", name)
+    _check_names(cells, "cell", name)
+    if len(genes) > limits.MAX_GENES or len(cells) > limits.MAX_CELLS:
+        raise _too_large(name, f"{len(genes):,} genes × {len(cells):,} cells")
+    duplicated = pd.Index(genes)[pd.Index(genes).duplicated()].unique().tolist()
+    if duplicated:
+        raise GntInputError(f"{name}: {len(duplicated)} gene names occur more than once "
+                            f"({preview(duplicated)}). Make gene names unique (sum or drop "
+                            "duplicate rows) and load again.")
+    if len(cells) < limits.MIN_CELLS:
+        raise GntInputError(f"{name}: only {len(cells)} cell. At least {limits.MIN_CELLS} "
+                            "cells are needed; check the orientation (genes × cells or cells × "
+                            "genes).")
+    if len(genes) < limits.MIN_GENES:
+        raise GntInputError(f"{name}: only {len(genes)} gene. At least {limits.MIN_GENES} "
+                            "genes are needed; check the orientation (genes × cells or cells × "
+                            "genes).")
+    if pd.Index(cells).has_duplicates:
+        cells = _make_unique(cells)
+        notes.append("Some cell names occurred more than once; suffixes (-1, -2, …) make them "
+                     "unique.")
+    unusual = [g for g in genes if not is_valid_symbol(g)]
+    if unusual:
+        notes.append(f"{len(unusual)} gene names hold spaces or other characters than letters, "
+                     f"digits, '.', '-' and '_', or more than 40 characters "
+                     f"({preview([repr(g) for g in unusual])}); they "
+                     "are kept, but literature links are not offered for them.")
+    negative = sum(int((block < 0).sum()) for block in _row_blocks(values))
+    if negative:
+        notes.append(f"{negative} expression values are negative; BEELINE "
+                     "expects log-scale values ≥ 0. Values are used as given (standardised per "
+                     "gene).")
+    if values.size and values.max() > 100 and all(
+            (block == np.round(block)).all() for block in _row_blocks(values)):
+        notes.append("All values are whole numbers up to "
+                     f"{values.max():.0f}: these look like raw counts. GNT expects log-scale "
+                     "values such as log2(x + 1).")
+    return ExpressionTable(values, genes, cells, orientation, notes)
+
+
+def _check_names(names: list[str], kind: str, source: str) -> None:
+    for position, label in enumerate(names, start=1):
+        if _CONTROL.search(label):
+            raise GntInputError(f"{source}: {kind} number {position} ({label[:40]!r}) holds a "
+                                "control character. Remove it from the name and load again.")
+        if len(label) > limits.MAX_NAME_LENGTH:
+            raise GntInputError(f"{source}: {kind} number {position} has a name of {len(label)} "
+                                f"characters ({label[:30]!r}…); names are limited to "
+                                f"{limits.MAX_NAME_LENGTH}. Check the file's orientation and "
+                                "columns.")
+
+
+def _row_blocks(values: np.ndarray, rows: int = 512) -> Iterator[np.ndarray]:
+    """Row blocks, so that checks on a large matrix make only small temporaries."""
+    for start in range(0, len(values), rows):
+        yield values[start:start + rows]
+
+
+def constant_rows(values: np.ndarray) -> np.ndarray:
+    return np.concatenate([(block == block[:, :1]).all(axis=1) for block in
+                           _row_blocks(values)] or [np.zeros(0, bool)])
+
+
+def _make_unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        count = seen.get(n, 0)
+        seen[n] = count + 1
+        out.append(n if count == 0 else f"{n}-{count}")
+    return out
+
+
+def read_h5ad(src: Source) -> ExpressionTable:
+    """Read an AnnData .h5ad file (cells × genes; `X` dense or sparse). Needs `anndata`."""
+    name = source_name(src)
+    try:
+        import anndata
+    except ImportError:
+        raise GntInputError(f"{name}: reading .h5ad needs the optional package anndata "
+                            "(pip install anndata), or export the matrix as CSV.") from None
+    try:
+        with _as_path(src) as path:
+            adata = anndata.read_h5ad(path)
+    except GntInputError:
+        raise
+    except Exception as err:  # h5py and anndata raise many types for damaged files
+        raise GntInputError(f"{name}: not a readable .h5ad file ({type(err).__name__}: "
+                            f"{str(err)[:200]}). Save it again with anndata.") from None
+    matrix = adata.X.toarray() if hasattr(adata.X, "toarray") else np.asarray(adata.X)
+    values = np.asarray(matrix, dtype=np.float32).T
+    if not np.isfinite(values).all():
+        raise GntInputError(f"{name}: X holds NaN or infinite values. Expression values must be "
+                            "finite numbers.")
+    return _validated_expression(values, list(map(str, adata.var_names)),
+                                 list(map(str, adata.obs_names)), "cells_x_genes (h5ad)", [],
+                                 name)
+
+
+@contextmanager
+def _as_path(src: Source) -> Iterator[str]:
+    if isinstance(src, str | os.PathLike):
+        if not Path(src).is_file():
+            raise GntInputError(f"{src}: no such file. Check the path and try again.")
+        yield os.fspath(src)
+        return
+    with tempfile.NamedTemporaryFile(suffix=".h5ad") as tmp:
+        src.seek(0)
+        tmp.write(src.read())
+        tmp.flush()
+        yield tmp.name
+
+
+# ---------------------------------------------------------------- network and TF list
+

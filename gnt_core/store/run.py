@@ -1,0 +1,496 @@
+"""A run on disk. `Run` is the one owner of a run directory's layout: everything else (the
+pipeline, the jobs, the CLI, the benchmark, the pages) reads and writes a run through it.
+
+The files of one run directory:
+
+    status.json            state: queued | running | complete | failed | cancelled, with the
+                           error, device and worker pid; 'complete' is written last
+    config.json            every parameter (settings, phase-1 config), the dataset's summary and
+                           load report, package versions, input sha256s
+    data/genes.csv         gene, regulator (has out-edges), listed_tf
+    data/network.csv       the cleaned network: regulator, target[, weight, sign]
+    data/expression.npz    the expression matrix (genes × cells) and the cell names
+    splits/{train,val,test}.csv   gene_a, gene_b, label
+    model/                 GNT: weights.pt (encoder state_dict), features.npz (embeddings and
+                           the other per-gene arrays of the pair features), svm.npz
+    gne_mlp/               the GNE-MLP ablation, the same three files
+    predictions/test.csv   gene_a, gene_b, label and every method's score of the test pairs
+    metrics.json           test metrics per method, validation choices, candidates, timings
+    curves.json            ROC and PR points per method
+    history.json           per-epoch loss and validation AUROC per model
+    candidates.csv         the ranked candidate pairs
+    candidates.parquet     every candidate score (genome-scale universes only)
+    job.json               (app jobs) dataset spec, settings, device, group, submission time
+    progress.json          (app jobs) stage, step, fraction, elapsed and remaining time, epochs
+    log.txt                (app jobs) the worker process's output
+    .worker.lock           (app jobs) flock held by the worker process for its whole life
+
+Every file is written atomically (`storage.write_bytes`); nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import os
+import platform
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..io import Dataset, LoadReport, gene_index
+from ..science.pair_features import PairFeaturizer
+from ..science.predictor import GNTLinkPredictor
+from ..science.splits import PairSet, PairSplit, unique_pairs
+from ..science.svm import RBFDecision
+from ..settings import RunSettings
+from ..vocabulary import SPLIT_NAMES
+from .storage import (
+    from_known_fields,
+    gnt_home,
+    read_json,
+    read_optional_json,
+    safe_name,
+    write_bytes,
+    write_json,
+    write_npz,
+    write_table,
+)
+
+RUN_STATES = ("queued", "running", "complete", "failed", "cancelled")
+ACTIVE_STATES = ("queued", "running")
+WORKER_LOCK = ".worker.lock"
+PACKAGES = ("gnt-explorer", "torch", "numpy", "pandas", "scikit-learn", "networkx")
+MODEL_FOLDERS = {"gnt": "model", "gne_mlp": "gne_mlp"}
+
+
+def default_runs_root() -> Path:
+    return gnt_home() / "runs"
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """status.json, typed."""
+
+    state: str
+    error: str = ""
+    device: str = ""
+    pid: int | None = None
+    updated: float = 0.0
+    started: float | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.state == "complete"
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+
+@dataclass
+class RunConfig:
+    """config.json, typed: the settings, the dataset it ran on and the package versions."""
+
+    created: float
+    settings: RunSettings
+    dataset: dict  # Dataset.summary(): name, sizes, sources, sha256
+    load_report: dict
+    versions: dict[str, str]
+
+    @property
+    def protocol(self) -> str:
+        return self.settings.protocol
+
+    @property
+    def seed(self) -> int:
+        return self.settings.seed
+
+    @property
+    def dataset_name(self) -> str:
+        return self.dataset.get("name", "?")
+
+    def to_dict(self) -> dict:
+        return {"created": self.created, "protocol": self.protocol, "seed": self.seed,
+                "features": self.settings.features, "settings": self.settings.to_dict(),
+                "train": self.settings.train.to_dict(), "dataset": self.dataset,
+                "load_report": self.load_report, "versions": self.versions}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> RunConfig:
+        settings = RunSettings.from_dict(values.get("settings", {}) | {
+            "protocol": values.get("protocol", "?"), "seed": values.get("seed", 0),
+            "train": values.get("train", {})})
+        return cls(values.get("created", 0.0), settings, values.get("dataset", {}),
+                   values.get("load_report", {}), values.get("versions", {}))
+
+
+@dataclass
+class RunMetrics:
+    """metrics.json, typed: `test` maps each method to its metrics on the same test pairs."""
+
+    protocol: str
+    seed: int
+    test: dict[str, dict[str, float]]
+    split: dict = field(default_factory=dict)
+    validation: dict = field(default_factory=dict)
+    candidates: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    # a given split whose test pairs include training positives: the metrics without them
+    test_without_training_positives: dict | None = None
+    test_pairs_that_are_training_positives: dict | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+
+@dataclass
+class RunSummary:
+    """One line of the run list."""
+
+    path: Path
+    run_id: str
+    state: str
+    created: float
+    dataset: str
+    protocol: str
+    seed: int | None
+    group: str
+    metrics: RunMetrics | None
+
+    @property
+    def complete(self) -> bool:
+        return self.state == "complete"
+
+
+class Run:
+    """One run directory (see the module docstring for its files)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.path)!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Run) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    @property
+    def id(self) -> str:
+        return self.path.name
+
+    @classmethod
+    def create(cls, root: Path | str | None = None, name: str = "run") -> Run:
+        """An empty run directory with a unique, safe id; its state starts as 'running'."""
+        root = Path(root) if root is not None else default_runs_root()
+        root.mkdir(parents=True, exist_ok=True)
+        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{safe_name(name)}-{secrets.token_hex(3)}"
+        run = cls(root / run_id)
+        run.path.mkdir()
+        run.set_state("running")
+        return run
+
+    @classmethod
+    def find(cls, run_id: str, root: Path | str | None = None) -> Run | None:
+        """The run with this id under root, or None (ids that are not safe names never match)."""
+        root = Path(root) if root is not None else default_runs_root()
+        if not run_id or safe_name(run_id) != run_id or not (root / run_id).is_dir():
+            return None
+        return cls(root / run_id)
+
+    # ------------------------------------------------------------ state
+
+    def set_state(self, state: str, **extra) -> None:
+        if state not in RUN_STATES:
+            raise ValueError(f"state must be one of {RUN_STATES}, not {state!r}")
+        write_json(self.path / "status.json", {"state": state, "updated": time.time()} | extra)
+
+    def raw_state(self) -> dict:
+        """status.json as written (a missing or unreadable one reads as failed)."""
+        try:
+            return read_json(self.path / "status.json")
+        except (OSError, ValueError):
+            return {"state": "failed", "error": "status.json is missing or unreadable"}
+
+    @property
+    def status(self) -> RunStatus:
+        """The state, except that an active job without a live worker reads as failed."""
+        state = self.raw_state()
+        if state.get("state") in ACTIVE_STATES and self.is_job and not self.is_alive():
+            state = state | {"state": "failed", "error": "the training process ended "
+                             "unexpectedly (killed, or the machine restarted); see log.txt, "
+                             "then train again"}
+        return from_known_fields(RunStatus, state)
+
+    def is_alive(self) -> bool:
+        """True while a worker process holds the run's lock."""
+        path = self.lock_path
+        if not path.exists():
+            return False
+        fd = os.open(path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(fd)
+
+    # ------------------------------------------------------------ app jobs
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path / WORKER_LOCK
+
+    @property
+    def log_path(self) -> Path:
+        return self.path / "log.txt"
+
+    @property
+    def is_job(self) -> bool:
+        return (self.path / "job.json").exists()
+
+    @property
+    def job(self) -> dict:
+        return read_json(self.path / "job.json")
+
+    def write_job(self, job: dict) -> None:
+        write_json(self.path / "job.json", job)
+
+    @property
+    def progress(self) -> dict:
+        return read_optional_json(self.path / "progress.json")
+
+    def write_progress(self, progress: dict) -> None:
+        write_json(self.path / "progress.json", progress)
+
+    @property
+    def group(self) -> str:
+        """Runs submitted together (one per seed) share a group; a lone run is its own."""
+        return read_optional_json(self.path / "job.json").get("group") or self.id
+
+    def group_runs(self) -> list[Run]:
+        """The complete runs of this run's group, this one included when complete."""
+        group = self.group
+        siblings = [Run(p) for p in self.path.parent.iterdir() if p.is_dir()
+                    and not p.name.startswith(".")]
+        return sorted((r for r in siblings if r.group == group
+                       and r.raw_state().get("state") == "complete"), key=lambda r: r.path)
+
+    # ------------------------------------------------------------ typed JSON
+
+    @property
+    def config(self) -> RunConfig:
+        return RunConfig.from_dict(read_json(self.path / "config.json"))
+
+    @property
+    def settings(self) -> RunSettings:
+        return self.config.settings
+
+    @property
+    def metrics(self) -> RunMetrics:
+        return from_known_fields(RunMetrics, self.metrics_dict())
+
+    def metrics_dict(self) -> dict:
+        """metrics.json as written (for downloads)."""
+        return read_json(self.path / "metrics.json")
+
+    @property
+    def curves(self) -> dict:
+        return read_json(self.path / "curves.json")
+
+    @property
+    def history(self) -> dict:
+        return read_optional_json(self.path / "history.json")
+
+    def summary(self) -> RunSummary:
+        """The run's line in a list; unreadable parts show as a failed state."""
+        state = self.status.state
+        config = read_optional_json(self.path / "config.json")
+        metrics = read_optional_json(self.path / "metrics.json") if state == "complete" else {}
+        return RunSummary(self.path, self.id, state,
+                          config.get("created", self.path.stat().st_mtime),
+                          config.get("dataset", {}).get("name", "?"),
+                          config.get("protocol", "?"), config.get("seed"), self.group,
+                          from_known_fields(RunMetrics, metrics) if "test" in metrics else None)
+
+    # ------------------------------------------------------------ tables
+
+    @property
+    def candidates_path(self) -> Path:
+        return self.path / "candidates.csv"
+
+    @property
+    def candidates_parquet(self) -> Path:
+        return self.path / "candidates.parquet"
+
+    @property
+    def predictions_path(self) -> Path:
+        return self.path / "predictions" / "test.csv"
+
+    def candidates(self) -> pd.DataFrame:
+        return read_pair_table(self.candidates_path)
+
+    def predictions(self) -> pd.DataFrame:
+        return read_pair_table(self.predictions_path)
+
+    # ------------------------------------------------------------ written by the pipeline
+
+    def save_inputs(self, dataset: Dataset, settings: RunSettings) -> None:
+        """config.json and the copy of the dataset the run trains on."""
+        config = RunConfig(time.time(), settings, dataset.summary(), dataset.report.to_dict(),
+                           package_versions())
+        write_json(self.path / "config.json", config.to_dict())
+        regulators = np.zeros(dataset.n_genes, dtype=bool)
+        regulators[dataset.regulators] = True
+        listed = np.zeros(dataset.n_genes, dtype=bool)
+        if dataset.tf_list is not None:
+            listed[dataset.tf_list] = True
+        write_table(self.path / "data" / "genes.csv", pd.DataFrame(
+            {"gene": dataset.genes, "regulator": regulators, "listed_tf": listed}))
+        write_table(self.path / "data" / "network.csv", dataset.edge_table())
+        write_npz(self.path / "data" / "expression.npz", expression=dataset.expression,
+                  cells=np.asarray(dataset.cells, dtype=str))
+
+    def save_split(self, split: PairSplit, genes: list[str]) -> None:
+        names = np.asarray(genes, dtype=object)
+        for name, pair_set in split.sets().items():
+            write_table(self.path / "splits" / f"{name}.csv",
+                        pd.DataFrame({"gene_a": names[pair_set.pairs[:, 0]],
+                                      "gene_b": names[pair_set.pairs[:, 1]],
+                                      "label": pair_set.labels}))
+
+    def save_predictor(self, predictor: GNTLinkPredictor, method: str = "gnt") -> None:
+        folder = self.path / MODEL_FOLDERS[method]
+        write_npz(folder / "features.npz", **predictor.featurizer_.to_arrays())
+        write_npz(folder / "svm.npz", **predictor.decision_.to_arrays())
+        if hasattr(predictor, "training_"):
+            buffer = io.BytesIO()
+            torch.save({k: v.cpu() for k, v in predictor.training_.model.state_dict().items()},
+                       buffer)
+            write_bytes(folder / "weights.pt", buffer.getvalue())
+
+    def save_results(self, predictions: pd.DataFrame, curves: dict, history: dict,
+                     candidates: pd.DataFrame, metrics: dict) -> None:
+        """The results; metrics.json last of them."""
+        write_table(self.predictions_path, predictions)
+        write_json(self.path / "curves.json", curves)
+        write_json(self.path / "history.json", history)
+        write_table(self.candidates_path, candidates)
+        write_json(self.path / "metrics.json", metrics)
+
+    # ------------------------------------------------------------ read back
+
+    def dataset(self) -> Dataset:
+        """The dataset the run was trained on, from the copy inside the run directory."""
+        data = self.path / "data"
+        config = read_json(self.path / "config.json")
+        genes_table = pd.read_csv(data / "genes.csv", dtype={"gene": str}, keep_default_na=False)
+        genes = genes_table["gene"].tolist()
+        index = gene_index(genes)
+        network = pd.read_csv(data / "network.csv", dtype=str, keep_default_na=False)
+        edges = np.stack([network["regulator"].map(index), network["target"].map(index)],
+                         axis=1).astype(np.int64)
+        with np.load(data / "expression.npz", allow_pickle=False) as arrays:
+            expression, cells = arrays["expression"], arrays["cells"].tolist()
+        listed = np.flatnonzero(genes_table["listed_tf"].to_numpy(dtype=bool))
+        summary = config["dataset"]
+        return Dataset(name=summary["name"], expression=expression, genes=genes, cells=cells,
+                       edges=edges,
+                       regulators=np.flatnonzero(genes_table["regulator"].to_numpy(dtype=bool)),
+                       report=LoadReport(**config["load_report"]),
+                       tf_list=listed if len(listed) else None, sources=summary["sources"],
+                       sha256=summary["sha256"])
+
+    def split(self, dataset: Dataset) -> PairSplit:
+        index = dataset.gene_index
+        sets = {}
+        for name in SPLIT_NAMES:
+            table = read_pair_table(self.path / "splits" / f"{name}.csv")
+            pairs = np.stack([table["gene_a"].map(index).to_numpy(),
+                              table["gene_b"].map(index).to_numpy()], axis=1).astype(np.int64)
+            sets[name] = PairSet(pairs, table["label"].to_numpy(dtype=np.int8))
+        config = self.config
+        return PairSplit(config.protocol, config.seed, dataset.n_genes, sets["train"],
+                         sets["val"], sets["test"], unique_pairs(dataset.edges, dataset.n_genes))
+
+    def predictor(self, method: str = "gnt") -> GNTLinkPredictor:
+        folder = self.path / MODEL_FOLDERS[method]
+        with np.load(folder / "features.npz", allow_pickle=False) as arrays:
+            featurizer = PairFeaturizer.from_arrays(arrays)
+        with np.load(folder / "svm.npz", allow_pickle=False) as arrays:
+            decision = RBFDecision.from_arrays(arrays)
+        return GNTLinkPredictor.from_fitted(featurizer, decision, self.settings.train)
+
+    def weights(self, method: str = "gnt") -> dict[str, torch.Tensor]:
+        """The encoder's state_dict, loaded without unpickling arbitrary objects."""
+        return torch.load(self.path / MODEL_FOLDERS[method] / "weights.pt", weights_only=True,
+                          map_location="cpu")
+
+    def delete(self, root: Path | str | None = None) -> None:
+        """Remove the run directory; refuses paths outside the runs root."""
+        root = (Path(root) if root is not None else default_runs_root()).resolve()
+        path = self.path.resolve()
+        if path.parent != root or not (path / "status.json").exists():
+            raise ValueError(f"{path} is not a run directory under {root}")
+        shutil.rmtree(path)
+
+
+def read_pair_table(path: Path) -> pd.DataFrame:
+    """A CSV of gene pairs; gene names stay text (a gene called 'NA' or '1' is kept as is)."""
+    return pd.read_csv(path, keep_default_na=False, dtype={
+        "regulator": str, "target": str, "gene_a": str, "gene_b": str, "known": str})
+
+
+def list_runs(root: Path | str | None = None) -> list[RunSummary]:
+    """Every run under root, newest first."""
+    root = Path(root) if root is not None else default_runs_root()
+    if not root.is_dir():
+        return []
+    runs = [Run(p).summary() for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    return sorted(runs, key=lambda r: r.created, reverse=True)
+
+
+# the functional API of a run directory
+def new_run_dir(root: Path | str | None = None, name: str = "run") -> Path:
+    return Run.create(root, name).path
+
+
+def read_state(run_dir: Path) -> dict:
+    return Run(run_dir).raw_state()
+
+
+def delete_run(run_dir: Path, root: Path | str | None = None) -> None:
+    Run(run_dir).delete(root)
+
+
+def load_weights(run_dir: Path, method: str = "gnt") -> dict[str, torch.Tensor]:
+    return Run(run_dir).weights(method)
+
+
+def load_run_dataset(run_dir: Path) -> Dataset:
+    return Run(run_dir).dataset()

@@ -1,0 +1,91 @@
+"""Storage helpers shared by every store (no torch): the home folder, safe names, atomic writes
+of bytes, JSON, CSV tables and npz arrays, and tolerant JSON reads.
+
+Every file is written to a temporary name in the same folder, flushed to disk and renamed into
+place, so that a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+T = TypeVar("T")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def gnt_home() -> Path:
+    """The app's data directory: $GNT_HOME, else ~/.gnt."""
+    return Path(os.environ.get("GNT_HOME") or Path.home() / ".gnt")
+
+
+def safe_name(name: str, max_length: int = 60) -> str:
+    """A file-name-safe slug: letters, digits, '_', '.', '-' only; never '..' or empty."""
+    slug = _SAFE_NAME.sub("-", name).strip(".-")[:max_length].strip(".-")
+    slug = re.sub(r"-{2,}", "-", slug)
+    return slug or "run"
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, obj) -> None:
+    write_bytes(path, json.dumps(obj, indent=2, default=_json_default).encode())
+
+
+def _json_default(value):
+    if isinstance(value, np.integer | np.floating | np.bool_):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def read_optional_json(path: Path) -> dict:
+    """The JSON object in `path`, or {} when it is missing or unreadable."""
+    try:
+        return read_json(path)
+    except (OSError, ValueError):
+        return {}
+
+
+def from_known_fields(cls: type[T], values: dict) -> T:
+    """A dataclass from a JSON object, ignoring keys it does not know (files written by an
+    older or newer version)."""
+    return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+def write_table(path: Path, table: pd.DataFrame) -> None:
+    write_bytes(path, table.to_csv(index=False).encode())
+
+
+def write_npz(path: Path, **arrays: np.ndarray) -> None:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_bytes(path, buffer.getvalue())

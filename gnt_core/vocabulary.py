@@ -1,0 +1,81 @@
+"""The project's shared names, each defined once: pipeline stages, negative protocols, split
+names, metrics, methods, the pair-status words, the gene-symbol rule, seed lists and the progress
+callback. Everything else imports them from here; nothing here imports the rest of gnt_core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+# progress(stage, step, total, info): every long call of the library reports through this
+Progress = Callable[[str, int, int, dict], None]
+
+
+def no_progress(stage: str, step: int, total: int, info: dict) -> None:
+    return None
+
+
+class Stage(NamedTuple):
+    label: str
+    weight: float  # share of a run's time, for one progress bar over all stages
+
+
+# the stages of one run, in the order the pipeline runs them
+STAGES = {
+    "split": Stage("Splitting pairs", 0.02),
+    "gnt": Stage("Training GNT", 0.6),
+    "gne_mlp": Stage("Training the GNE-MLP ablation", 0.2),
+    "score": Stage("Scoring candidate pairs", 0.15),
+    "baselines": Stage("Computing baselines", 0.03),
+}
+
+PROTOCOLS = ("random", "tf-matched", "candidates")
+GIVEN = "given"  # the protocol name of a split read from files (e.g. a peer's)
+PROTOCOL_DESCRIPTIONS = {
+    "random": "the thesis' protocol: negatives are random non-edge pairs, 1:1. Easy to score "
+              "well on: 'is one gene a hub regulator?' alone separates the classes.",
+    "tf-matched": "each negative shares its regulator with a positive, 1:1. Measures whether "
+                  "the model picks the right targets of a regulator.",
+    "candidates": "the realistic test: every regulator × gene pair not used in training, at "
+                  "its natural prevalence (a few percent or less). Precision means what you "
+                  "expect when you rank novel edges.",
+    GIVEN: "a given split (for example a published method's own pairs), used exactly.",
+}
+SPLIT_NAMES = ("train", "val", "test")
+
+METRICS = ("auroc", "auprc", "auprc_ratio", "epr")
+METRIC_LABELS = {"auroc": "AUROC", "auprc": "AUPRC", "auprc_ratio": "AUPRC ratio",
+                 "epr": "EPR"}
+BASELINES = ("degree", "pcc", "random")
+METHODS = ("gnt", "gne_mlp", *BASELINES)
+METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degree (baseline)",
+                 "pcc": "|PCC| (baseline)", "random": "random (baseline)"}
+
+# pair status: a known edge (in the split's train / val / test positives, or in the network
+# outside the split), a test negative, a false positive (a test negative above the cut), novel
+KNOWN_IN = ("train", "val", "test", "network")
+NOVEL = "novel"
+TEST_NEGATIVE = "test negative"
+FALSE_POSITIVE = "false positive"
+
+SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
+
+
+def is_valid_symbol(symbol: str) -> bool:
+    """Whether a gene name may enter a URL or HTML (letters, digits, '.', '-', '_'; ≤ 40)."""
+    return isinstance(symbol, str) and bool(SYMBOL_PATTERN.fullmatch(symbol))
+
+
+def parse_seeds(text: str, max_seeds: int | None = None) -> list[int]:
+    """Seeds typed as '0, 1, 2' or '0 1 2': whole numbers, duplicates dropped, order kept."""
+    try:
+        seeds = list(dict.fromkeys(int(s) for s in text.replace(",", " ").split()))
+    except ValueError:
+        seeds = []
+    if not seeds or (max_seeds is not None and len(seeds) > max_seeds):
+        most = f"1 to {max_seeds}" if max_seeds is not None else "one or more"
+        raise ValueError(f"seeds must be {most} whole numbers separated by commas, such as "
+                         f"0, 1, 2 (not {text!r})")
+    return seeds
