@@ -1,4 +1,4 @@
-"""The `gnt` command: demo, train, evaluate, benchmark, score.
+"""The `gnt` command: demo, train, evaluate, discover, benchmark, score.
 
 Input problems print one paragraph on stderr and exit with status 2, without a traceback.
 """
@@ -8,19 +8,38 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .io import GntInputError, load_beeline_folder, load_dataset, write_demo
-from .outputs.export import export_bytes, format_from_path
+from .outputs.export import FORMATS, export_bytes, format_from_path
+from .outputs.filters import (
+    STATUS_CHOICES,
+    CandidateFilter,
+    add_verdicts,
+    filter_candidates,
+    with_cut,
+)
 from .science.candidates import UNIVERSES
 from .science.metrics import metrics_frame
-from .settings import PRESET_DESCRIPTIONS, PRESETS, TrainConfig, preset
+from .settings import PRESET_DESCRIPTIONS, PRESETS, DiscoverySettings, TrainConfig, preset
 from .store.run import Run
 from .store.storage import write_bytes
-from .vocabulary import GIVEN, METRIC_LABELS, METRICS, PROTOCOLS, STAGES, parse_seeds
+from .store.verdicts import VerdictStore
+from .vocabulary import (
+    DISCOVER,
+    EVALUATE,
+    GIVEN,
+    METRIC_LABELS,
+    METRICS,
+    PROTOCOLS,
+    STAGES,
+    parse_seeds,
+)
 from .workflows.benchmark import run_benchmark
+from .workflows.discover import run_discovery
 from .workflows.pipeline import evaluate_run, rescore_run, run_pipeline
 
 EXIT_INPUT = 2
@@ -137,13 +156,39 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, required=True, help="folder for the results")
     bench.set_defaults(handler=_benchmark)
 
+    discover = commands.add_parser(
+        "discover", parents=[data, model, device],
+        help="train on every known edge and rank the novel pairs: cross-fitted, consensus "
+             "over seeds, with stability and expected precision")
+    discover.add_argument("--evaluation", type=Path, help="a complete evaluation run whose "
+                          "settings, epoch count and calibration to use (default: evaluate "
+                          "first, candidates protocol, into OUT/evaluation)")
+    discover.add_argument("--seeds", type=int, default=DiscoverySettings.seeds,
+                          help="number of seeds in the consensus (default 5)")
+    discover.add_argument("--seed", type=int, default=0, help="the first seed")
+    discover.add_argument("--folds", type=int, default=DiscoverySettings.folds,
+                          help="cross-fitting folds of the unknown pairs")
+    discover.add_argument("--top-n", type=int, default=DiscoverySettings.top_n,
+                          help="stability: the fraction of seeds with the pair in the top N")
+    discover.add_argument("--universe", default="regulators", choices=UNIVERSES,
+                          help="candidate pairs to rank")
+    discover.add_argument("--out", type=Path, required=True, help="run directory to create")
+    discover.set_defaults(handler=_discover)
+
     score = commands.add_parser("score", parents=[device],
-                                help="rank candidate pairs with a saved run")
+                                help="export a run's ranked pairs (an evaluation run can be "
+                                     "rescored over another universe)")
     score.add_argument("run_dir", type=Path)
-    score.add_argument("--top", type=int, help="keep the K best pairs")
-    score.add_argument("--universe", choices=UNIVERSES)
-    score.add_argument("--out", type=Path, required=True,
-                       help="file to write: .csv (BEELINE), .tsv (SCENIC), .graphml or .sif")
+    score.add_argument("--format", choices=list(FORMATS), help="default: from the file name "
+                       "(rankedEdges.csv: beeline; .csv; .tsv: scenic; .graphml; .sif; .cyjs)")
+    score.add_argument("--status", choices=STATUS_CHOICES, default="all",
+                       help="keep pairs of this status (an evaluation run's false positives "
+                            "are test negatives among as many top test pairs as it has test "
+                            "positives)")
+    score.add_argument("--top", type=int, help="keep the K best pairs (after --status)")
+    score.add_argument("--universe", choices=UNIVERSES,
+                       help="rescore an evaluation run over this universe")
+    score.add_argument("--out", type=Path, required=True, help="file to write")
     score.set_defaults(handler=_score)
     return parser
 
@@ -179,9 +224,13 @@ def _load(args):
                         orientation=args.orientation, ignore_case=args.ignore_case)
 
 
+def _check_new_dir(path: Path) -> None:
+    if path.exists() and any(path.iterdir()):
+        raise RunDirError(f"{path} exists and is not empty; choose a new run directory")
+
+
 def _train(args) -> int:
-    if args.out.exists() and any(args.out.iterdir()):
-        raise RunDirError(f"{args.out} exists and is not empty; choose a new run directory")
+    _check_new_dir(args.out)
     dataset = _load(args)
     for line in dataset.report.lines():
         print(f"  {line}")
@@ -206,20 +255,69 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _discover(args) -> int:
+    _check_new_dir(args.out)
+    for name, value in (("--seeds", args.seeds), ("--folds", args.folds), ("--top-n", args.top_n)):
+        if value < (2 if name == "--folds" else 1):
+            raise GntInputError(f"{name} must be at least {2 if name == '--folds' else 1}")
+    if args.evaluation is not None:
+        _check_run(args.evaluation)
+        evaluation = Run(args.evaluation)
+        dataset = _load(args) if args.data or args.expression else evaluation.dataset()
+        settings = replace(evaluation.settings, seed=args.seed, universe=args.universe,
+                           train=replace(evaluation.settings.train, device=args.device))
+    else:
+        dataset = _load(args)
+        for line in dataset.report.lines():
+            print(f"  {line}")
+        settings = preset(args.preset, protocol="candidates", ablation=False, seed=args.seed,
+                          universe=args.universe, train=_train_config(args, dataset.n_cells))
+        evaluation = Run(args.out / "evaluation")
+        evaluation.path.mkdir(parents=True)
+        evaluation.set_state("running")
+        with _ProgressBars() as bars:
+            print(_metrics_table(run_pipeline(dataset, settings, evaluation,
+                                              progress=bars.update)))
+    discovery = DiscoverySettings(seeds=args.seeds, folds=args.folds, top_n=args.top_n)
+    run = Run(args.out)
+    run.set_state("running")
+    with _ProgressBars() as bars:
+        summary = run_discovery(dataset, settings, discovery, run, [evaluation],
+                                progress=bars.update)
+    top = run.candidates().head(10)
+    print(f"{summary['n_pairs']:,} novel pairs ranked ({len(summary['seeds'])} seeds, "
+          f"{summary['folds']}-fold cross-fitting, {summary['epochs']} epochs); the best 10:")
+    print(top[["regulator", "target", "rank", "stability", "expected_precision"]].to_string(
+        index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"run saved in {args.out}; ranked pairs in {run.candidates_path}")
+    return 0
+
+
 def _score(args) -> int:
     _check_run(args.run_dir)
-    fmt = format_from_path(str(args.out))
-    with tqdm(desc="scoring pairs", unit="pair", unit_scale=True, leave=False) as bar:
-        def progress(stage: str, done: int, total: int, info: dict) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
+    run = Run(args.run_dir)
+    fmt = args.format or format_from_path(str(args.out))
+    if args.universe and run.mode == DISCOVER:
+        raise GntInputError("--universe rescores an evaluation run; a discovery run's universe "
+                            "is fixed (run gnt discover again with --universe)")
+    if args.universe:
+        with tqdm(desc="scoring pairs", unit="pair", unit_scale=True, leave=False) as bar:
+            def progress(stage: str, done: int, total: int, info: dict) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
 
-        table = rescore_run(args.run_dir, universe=args.universe, device=args.device,
-                            progress=progress)
-    if args.top:
-        table = table.head(args.top)
+            table = rescore_run(run.path, universe=args.universe, device=args.device,
+                                progress=progress)
+    else:
+        table = run.candidates()
+    if run.mode == EVALUATE:  # the cut of the evaluation view: as many pairs as test positives
+        table = with_cut(table, run.metrics.test["gnt"]["n_pos"])
+    table = filter_candidates(table, CandidateFilter(status=args.status, limit=args.top))
+    verdicts = VerdictStore.existing()
+    if verdicts is not None:
+        table = add_verdicts(table, verdicts.table())
     write_bytes(args.out, export_bytes(table, fmt))
-    print(f"wrote {len(table)} ranked pairs to {args.out}")
+    print(f"wrote {len(table)} ranked pairs to {args.out} ({fmt})")
     return 0
 
 

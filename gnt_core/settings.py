@@ -57,7 +57,6 @@ class RunSettings:
     features: str = DEFAULT_FEATURES
     ablation: bool = True
     universe: str = "regulators"
-    threshold: float = 0.0
     split_dir: str | None = None  # a given split (train/val/test.csv); protocol becomes "given"
 
     def to_dict(self) -> dict:
@@ -68,6 +67,20 @@ class RunSettings:
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         known["train"] = TrainConfig(**known.get("train", {}))
         return cls(**known)
+
+
+@dataclass
+class DiscoverySettings:
+    """Discovery: how many seeds, how many cross-fitting folds, and the list length that
+    stability is measured at. Phase-1 epochs default to the evaluation's choice."""
+
+    seeds: int = 5
+    folds: int = 3
+    top_n: int = 1000  # stability = fraction of seeds in which a pair ranks in the top N
+    epochs: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 PRESETS = {

@@ -29,7 +29,11 @@ STAGES = {
     "gne_mlp": Stage("Training the GNE-MLP ablation", 0.2),
     "score": Stage("Scoring candidate pairs", 0.15),
     "baselines": Stage("Computing baselines", 0.03),
+    "discover": Stage("Discovering: models on every known edge, cross-fitted, over seeds", 1.0),
 }
+
+EVALUATION_STAGES = ("split", "gnt", "gne_mlp", "score", "baselines")
+DISCOVERY_STAGES = ("discover",)
 
 PROTOCOLS = ("random", "tf-matched", "candidates")
 GIVEN = "given"  # the protocol name of a split read from files (e.g. a peer's)
@@ -53,12 +57,27 @@ METHODS = ("gnt", "gne_mlp", *BASELINES)
 METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degree (baseline)",
                  "pcc": "|PCC| (baseline)", "random": "random (baseline)"}
 
-# pair status: a known edge (in the split's train / val / test positives, or in the network
-# outside the split), a test negative, a false positive (a test negative above the cut), novel
-KNOWN_IN = ("train", "val", "test", "network")
+# Pair status, one word per state, the same in tables, the network legend, the CLI and exports.
+# A known edge is "known (<where>)": in the split's training or validation positives, or in the
+# network (discovery: every known edge). Novel: never a known edge. Evaluation tables only: a
+# held-out test positive, a training negative (a train/val pair of label 0: the model was fitted
+# to score it low), a test negative, and a false positive (a test negative inside the cut).
+KNOWN_TRAIN = "known (train)"
+KNOWN_VAL = "known (val)"
+KNOWN_NETWORK = "known (network)"
 NOVEL = "novel"
+TEST_POSITIVE = "test positive"
+TRAINING_NEGATIVE = "training negative"
 TEST_NEGATIVE = "test negative"
 FALSE_POSITIVE = "false positive"
+KNOWN_STATUSES = (KNOWN_TRAIN, KNOWN_VAL, KNOWN_NETWORK)
+PAIR_STATUSES = (NOVEL, *KNOWN_STATUSES, TEST_POSITIVE, TRAINING_NEGATIVE, TEST_NEGATIVE,
+                 FALSE_POSITIVE)
+
+# the two modes of a run: evaluate (held-out test pairs, metrics) and discover (trained on every
+# known edge, cross-fitted, ranks the pairs that are not known edges)
+EVALUATE = "evaluate"
+DISCOVER = "discover"
 
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,39}$")
 

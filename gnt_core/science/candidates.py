@@ -17,13 +17,23 @@ import numpy as np
 import pandas as pd
 
 from ..io import Dataset
-from ..vocabulary import Progress
+from ..vocabulary import (
+    KNOWN_NETWORK,
+    KNOWN_TRAIN,
+    KNOWN_VAL,
+    NOVEL,
+    TEST_NEGATIVE,
+    TEST_POSITIVE,
+    TRAINING_NEGATIVE,
+    Progress,
+)
 from .predictor import GNTLinkPredictor
 from .splits import PairSplit, pair_keys, regulator_gene_pairs
 
 UNIVERSES = ("regulators", "tf-list", "all")
-CANDIDATE_COLUMNS = ("regulator", "target", "score", "rank", "percentile", "rank_in_regulator",
-                     "known", "test_negative", "false_positive")
+CANDIDATE_COLUMNS = ("regulator", "target", "score", "rank", "percentile", "status",
+                     "rank_in_regulator", "rank_in_target", "regulator_degree", "target_degree",
+                     "target_adjusted")
 STREAM_MIN_PAIRS = 2_000_000
 TOP_K_PER_REGULATOR = 200
 PAIRS_PER_BLOCK = 1_000_000
@@ -86,30 +96,50 @@ def orient_by_network(pairs: np.ndarray, edges: np.ndarray, n_genes: int) -> np.
     return out
 
 
-def known_status(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
-                 n_genes: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each pair: 'train'/'val'/'test' (a known edge in that split), 'network' (a known edge
-    outside the split) or '' (not known); and whether it is a negative of the test set."""
+def pair_statuses(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
+                  n_genes: int) -> np.ndarray:
+    """Each pair's status word (see vocabulary): a training or validation positive, a test
+    positive, another known edge, a training negative, a test negative, or novel."""
     keys = pair_keys(pairs, n_genes)
-    status = np.where(np.isin(keys, pair_keys(edges, n_genes)), "network", "").astype(object)
-    test_negative = np.zeros(len(pairs), dtype=bool)
+    status = np.full(len(pairs), NOVEL, dtype=object)
     if split is not None:
-        for name, pair_set in split.sets().items():
-            status[np.isin(keys, pair_keys(pair_set.positives, n_genes))] = name
-        negatives = split.test.pairs[split.test.labels == 0]
-        test_negative = np.isin(keys, pair_keys(negatives, n_genes))
-    return status, test_negative
+        for pair_set, word in ((split.train, TRAINING_NEGATIVE), (split.val, TRAINING_NEGATIVE),
+                               (split.test, TEST_NEGATIVE)):
+            negatives = pair_set.pairs[pair_set.labels == 0]
+            status[np.isin(keys, pair_keys(negatives, n_genes))] = word
+    status[np.isin(keys, pair_keys(edges, n_genes))] = KNOWN_NETWORK
+    if split is not None:
+        for pair_set, word in ((split.test, TEST_POSITIVE), (split.val, KNOWN_VAL),
+                               (split.train, KNOWN_TRAIN)):
+            status[np.isin(keys, pair_keys(pair_set.positives, n_genes))] = word
+    return status
 
 
-def rank_table(pairs: np.ndarray, scores: np.ndarray, genes: list[str], status: np.ndarray,
-               test_negative: np.ndarray, threshold: float = 0.0,
-               all_scores: np.ndarray | None = None) -> pd.DataFrame:
-    """The ranked candidate table (rank 1 = highest score).
+def known_degrees(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Each gene's number of known targets (out-degree) and known regulators (in-degree)."""
+    return (np.bincount(dataset.edges[:, 0], minlength=dataset.n_genes),
+            np.bincount(dataset.edges[:, 1], minlength=dataset.n_genes))
+
+
+def target_means(pairs: np.ndarray, scores: np.ndarray, n_genes: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Per gene, the sum and the count of the scores of the pairs it is the target of."""
+    return (np.bincount(pairs[:, 1], weights=scores, minlength=n_genes),
+            np.bincount(pairs[:, 1], minlength=n_genes))
+
+
+def rank_table(pairs: np.ndarray, scores: np.ndarray, dataset: Dataset, status: np.ndarray,
+               all_scores: np.ndarray | None = None, target_mean: np.ndarray | None = None,
+               extra: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """The ranked candidate table (rank 1 = highest score), with the hub-aware columns.
 
     With `all_scores` (sorted ascending), ranks and percentiles are among all those scores:
     rank = 1 + the number of higher scores. Otherwise among `scores`, ties in listed order.
+    `target_adjusted` is the score minus the mean score of the target's pairs (by default over
+    `pairs`): a target that every regulator scores high (a hub) gains nothing from it.
+    `extra` columns (one value per pair) are carried along.
     """
-    names = np.asarray(genes, dtype=object)
+    names = np.asarray(dataset.genes, dtype=object)
     table = pd.DataFrame({"regulator": names[pairs[:, 0]], "target": names[pairs[:, 1]],
                           "score": scores})
     if all_scores is None:
@@ -121,11 +151,19 @@ def rank_table(pairs: np.ndarray, scores: np.ndarray, genes: list[str], status: 
         table["rank"] = (above + 1).astype(np.int64)
         total = len(all_scores)
     table["percentile"] = 100.0 * (1.0 - (table["rank"] - 1) / max(total, 1))
-    table["rank_in_regulator"] = table.groupby("regulator")["score"].rank(
-        ascending=False, method="first").astype(np.int64)
-    table["known"] = status
-    table["test_negative"] = test_negative
-    table["false_positive"] = test_negative & (table["score"].to_numpy() > threshold)
+    table["status"] = status
+    for side in ("regulator", "target"):
+        table[f"rank_in_{side}"] = table.groupby(side)["score"].rank(
+            ascending=False, method="first").astype(np.int64)
+    out_degree, in_degree = known_degrees(dataset)
+    table["regulator_degree"] = out_degree[pairs[:, 0]]
+    table["target_degree"] = in_degree[pairs[:, 1]]
+    if target_mean is None:
+        sums, counts = target_means(pairs, scores, dataset.n_genes)
+        target_mean = sums / np.maximum(counts, 1)
+    table["target_adjusted"] = scores - target_mean[pairs[:, 1]]
+    for name, values in (extra or {}).items():
+        table[name] = values
     return table.sort_values(["rank", "regulator", "target"], ignore_index=True)
 
 
@@ -145,7 +183,7 @@ def score_pairs(predictor: GNTLinkPredictor, pairs: np.ndarray, *, device: str =
 
 def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
                      split: PairSplit | None = None, *, universe: str = "regulators",
-                     threshold: float = 0.0, device: str = "auto",
+                     device: str = "auto",
                      progress: Progress | None = None, stream_to: Path | None = None,
                      top_k: int = TOP_K_PER_REGULATOR) -> Candidates:
     """Score every candidate pair and rank them.
@@ -157,17 +195,17 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
     if total > STREAM_MIN_PAIRS:
         if stream_to is None:
             raise ValueError(f"{total:,} candidate pairs: give a Parquet path to stream them to")
-        return _stream(predictor, dataset, split, universe, threshold, device, progress,
+        return _stream(predictor, dataset, split, universe, device, progress,
                        Path(stream_to), top_k, total)
     pairs = candidate_pairs(dataset, universe)
     scores = score_pairs(predictor, pairs, device=device, progress=progress)
-    status, test_negative = known_status(pairs, split, dataset.edges, dataset.n_genes)
-    table = rank_table(pairs, scores, dataset.genes, status, test_negative, threshold)
+    status = pair_statuses(pairs, split, dataset.edges, dataset.n_genes)
+    table = rank_table(pairs, scores, dataset, status)
     return Candidates(table, len(pairs), False, pairs=pairs, scores=scores)
 
 
 def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | None,
-            universe: str, threshold: float, device: str, progress: Progress | None,
+            universe: str, device: str, progress: Progress | None,
             path: Path, top_k: int, total: int) -> Candidates:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -175,6 +213,7 @@ def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | No
     names = pa.array(dataset.genes, type=pa.string())
     all_scores = np.empty(total, dtype=np.float32)
     kept_pairs, kept_scores = [], []
+    target_sums, target_counts = np.zeros(dataset.n_genes), np.zeros(dataset.n_genes)
     done = 0
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,6 +226,9 @@ def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | No
                                  offset=done, total=total)
             all_scores[done:done + len(pairs)] = scores
             done += len(pairs)
+            sums, counts = target_means(pairs, scores, dataset.n_genes)
+            target_sums += sums
+            target_counts += counts
             writer.write_table(pa.table({
                 "regulator": pa.DictionaryArray.from_arrays(pairs[:, 0].astype(np.int32), names),
                 "target": pa.DictionaryArray.from_arrays(pairs[:, 1].astype(np.int32), names),
@@ -198,10 +240,10 @@ def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | No
     pairs, scores = np.concatenate(kept_pairs), np.concatenate(kept_scores)
     keep = top_k_per_regulator(pairs[:, 0], scores, top_k)  # flipped pairs cross blocks
     pairs, scores = pairs[keep], scores[keep]
-    status, test_negative = known_status(pairs, split, dataset.edges, dataset.n_genes)
+    status = pair_statuses(pairs, split, dataset.edges, dataset.n_genes)
     all_scores.sort()
-    table = rank_table(pairs, scores, dataset.genes, status, test_negative, threshold,
-                       all_scores=all_scores)
+    table = rank_table(pairs, scores, dataset, status, all_scores=all_scores,
+                       target_mean=target_sums / np.maximum(target_counts, 1))
     return Candidates(table, total, True, top_k=top_k)
 
 

@@ -2,7 +2,8 @@
 
 Only the training positives enter this loop. After every epoch a linear probe (ridge
 regression on Hadamard pair features of the training pairs) is scored on the validation pairs;
-the epoch with the best validation AUROC is kept.
+the epoch with the best validation AUROC is kept. Without validation pairs (discovery, whose
+epoch count was chosen by an evaluation run) the last epoch is kept.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def neighbour_examples(train_positives: np.ndarray) -> np.ndarray:
     return np.concatenate([pairs, pairs[:, ::-1]])
 
 
-def train_gene_embeddings(expression: np.ndarray, train: PairSet, val: PairSet,
+def train_gene_embeddings(expression: np.ndarray, train: PairSet, val: PairSet | None,
                           config: TrainConfig | None = None,
                           progress: Callable[[EpochReport], None] | None = None,
                           ) -> TrainResult:
@@ -73,7 +74,7 @@ def train_gene_embeddings(expression: np.ndarray, train: PairSet, val: PairSet,
         torch.set_num_threads(threads)
 
 
-def _train(expression: np.ndarray, train: PairSet, val: PairSet, config: TrainConfig,
+def _train(expression: np.ndarray, train: PairSet, val: PairSet | None, config: TrainConfig,
            progress: Callable[[EpochReport], None] | None, device: str, softmax: str,
            started: float) -> TrainResult:
     with torch.random.fork_rng(devices=[]):
@@ -144,7 +145,7 @@ class _LinearProbe:
     A closed-form linear probe costs milliseconds per epoch; the SVM is fitted once, at the end.
     """
 
-    def __init__(self, train: PairSet, val: PairSet, seed: int, ridge: float = 1.0):
+    def __init__(self, train: PairSet, val: PairSet | None, seed: int, ridge: float = 1.0):
         rng = np.random.default_rng(seed)
         keep = np.arange(len(train))
         if len(keep) > PROBE_MAX_PAIRS:
@@ -152,7 +153,8 @@ class _LinearProbe:
         self.train_pairs, self.train_labels = train.pairs[keep], train.labels[keep]
         self.val = val
         self.ridge = ridge
-        self.usable = len(np.unique(self.train_labels)) == 2 and len(np.unique(val.labels)) == 2
+        self.usable = (val is not None and len(np.unique(self.train_labels)) == 2
+                       and len(np.unique(val.labels)) == 2)
 
     def score(self, embeddings: np.ndarray) -> float:
         if not self.usable:

@@ -13,6 +13,7 @@ from ..settings import (
     DEFAULT_FEATURES,
     DEFAULT_GAMMA_SCALE,
     SVM_MAX_TRAIN_PAIRS,
+    RunSettings,
     TrainConfig,
 )
 from .device import resolve_device
@@ -45,14 +46,24 @@ class GNTLinkPredictor(BaseEstimator):
         self.class_weight = class_weight
         self.svm_gamma_scale = svm_gamma_scale
 
-    def fit(self, expression: np.ndarray, train: PairSet, val: PairSet,
+    @classmethod
+    def from_settings(cls, settings: RunSettings, config: TrainConfig | None = None
+                      ) -> GNTLinkPredictor:
+        """The predictor a run's settings describe (phase 1 from `config`, default theirs)."""
+        return cls(config or settings.train, svm_c=settings.svm_c, features=settings.features,
+                   svm_max_train_pairs=settings.svm_max_train_pairs,
+                   class_weight=settings.svm_class_weight,
+                   svm_gamma_scale=settings.svm_gamma_scale)
+
+    def fit(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
             progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
         return self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
 
-    def fit_embeddings(self, expression: np.ndarray, train: PairSet, val: PairSet,
+    def fit_embeddings(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
                        progress: Callable[[EpochReport], None] | None = None
                        ) -> GNTLinkPredictor:
-        """Phase 1 on the training positives; the epoch is chosen on the validation pairs."""
+        """Phase 1 on the training positives; the epoch is chosen on the validation pairs (the
+        last epoch is kept when there are none)."""
         self.training_: TrainResult = train_gene_embeddings(expression, train, val, self.config,
                                                             progress)
         model = self.training_.model

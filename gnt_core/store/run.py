@@ -46,12 +46,23 @@ import pandas as pd
 import torch
 
 from ..io import Dataset, LoadReport, gene_index
+from ..science.calibration import Calibration
 from ..science.pair_features import PairFeaturizer
 from ..science.predictor import GNTLinkPredictor
 from ..science.splits import PairSet, PairSplit, unique_pairs
 from ..science.svm import RBFDecision
 from ..settings import RunSettings
-from ..vocabulary import SPLIT_NAMES
+from ..vocabulary import (
+    DISCOVER,
+    EVALUATE,
+    KNOWN_NETWORK,
+    KNOWN_TRAIN,
+    KNOWN_VAL,
+    NOVEL,
+    SPLIT_NAMES,
+    TEST_NEGATIVE,
+    TEST_POSITIVE,
+)
 from .storage import (
     from_known_fields,
     gnt_home,
@@ -115,6 +126,9 @@ class RunConfig:
     dataset: dict  # Dataset.summary(): name, sizes, sources, sha256
     load_report: dict
     versions: dict[str, str]
+    mode: str = EVALUATE
+    discovery: dict | None = None  # DiscoverySettings of a discovery run
+    evaluations: list[str] = field(default_factory=list)  # the runs a discovery relied on
 
     @property
     def protocol(self) -> str:
@@ -132,7 +146,9 @@ class RunConfig:
         return {"created": self.created, "protocol": self.protocol, "seed": self.seed,
                 "features": self.settings.features, "settings": self.settings.to_dict(),
                 "train": self.settings.train.to_dict(), "dataset": self.dataset,
-                "load_report": self.load_report, "versions": self.versions}
+                "load_report": self.load_report, "versions": self.versions, "mode": self.mode,
+                **({"discovery": self.discovery, "evaluations": self.evaluations}
+                   if self.mode == DISCOVER else {})}
 
     @classmethod
     def from_dict(cls, values: dict) -> RunConfig:
@@ -140,7 +156,9 @@ class RunConfig:
             "protocol": values.get("protocol", "?"), "seed": values.get("seed", 0),
             "train": values.get("train", {})})
         return cls(values.get("created", 0.0), settings, values.get("dataset", {}),
-                   values.get("load_report", {}), values.get("versions", {}))
+                   values.get("load_report", {}), values.get("versions", {}),
+                   values.get("mode", EVALUATE), values.get("discovery"),
+                   values.get("evaluations", []))
 
 
 @dataclass
@@ -176,6 +194,7 @@ class RunSummary:
     seed: int | None
     group: str
     metrics: RunMetrics | None
+    mode: str = EVALUATE
 
     @property
     def complete(self) -> bool:
@@ -336,7 +355,8 @@ class Run:
                           config.get("created", self.path.stat().st_mtime),
                           config.get("dataset", {}).get("name", "?"),
                           config.get("protocol", "?"), config.get("seed"), self.group,
-                          from_known_fields(RunMetrics, metrics) if "test" in metrics else None)
+                          from_known_fields(RunMetrics, metrics) if "test" in metrics else None,
+                          config.get("mode", EVALUATE))
 
     # ------------------------------------------------------------ tables
 
@@ -360,10 +380,12 @@ class Run:
 
     # ------------------------------------------------------------ written by the pipeline
 
-    def save_inputs(self, dataset: Dataset, settings: RunSettings) -> None:
+    def save_inputs(self, dataset: Dataset, settings: RunSettings, *, mode: str = EVALUATE,
+                    discovery: dict | None = None, evaluations: list[str] | None = None
+                    ) -> None:
         """config.json and the copy of the dataset the run trains on."""
         config = RunConfig(time.time(), settings, dataset.summary(), dataset.report.to_dict(),
-                           package_versions())
+                           package_versions(), mode, discovery, evaluations or [])
         write_json(self.path / "config.json", config.to_dict())
         regulators = np.zeros(dataset.n_genes, dtype=bool)
         regulators[dataset.regulators] = True
@@ -402,6 +424,38 @@ class Run:
         write_json(self.path / "history.json", history)
         write_table(self.candidates_path, candidates)
         write_json(self.path / "metrics.json", metrics)
+
+    def save_discovery(self, candidates: pd.DataFrame, calibration: Calibration | None,
+                       summary: dict) -> None:
+        """A discovery's results; discovery.json last."""
+        write_table(self.candidates_path, candidates)
+        if calibration is not None:
+            write_json(self.path / "calibration.json", calibration.to_dict())
+        write_json(self.path / "discovery.json", summary)
+
+    @property
+    def mode(self) -> str:
+        return read_optional_json(self.path / "config.json").get("mode", EVALUATE)
+
+    @property
+    def discovery_summary(self) -> dict:
+        return read_json(self.path / "discovery.json")
+
+    @property
+    def calibration(self) -> Calibration | None:
+        values = read_optional_json(self.path / "calibration.json")
+        return Calibration.from_dict(values) if values else None
+
+    def discovery_run(self) -> Run | None:
+        """The newest complete discovery run of this run's group (itself if it is one)."""
+        found = [r for r in self.group_runs() if r.mode == DISCOVER]
+        return max(found, key=lambda r: r.raw_state().get("updated", 0)) if found else None
+
+    def evaluation_runs(self) -> list[Run]:
+        """The complete evaluation runs of this run's group, or those a discovery names."""
+        named = [Run(p) for p in self.config.evaluations] if self.mode == DISCOVER else []
+        runs = named or [r for r in self.group_runs() if r.mode == EVALUATE]
+        return [r for r in runs if r.status.complete]
 
     # ------------------------------------------------------------ read back
 
@@ -461,9 +515,24 @@ class Run:
 
 
 def read_pair_table(path: Path) -> pd.DataFrame:
-    """A CSV of gene pairs; gene names stay text (a gene called 'NA' or '1' is kept as is)."""
-    return pd.read_csv(path, keep_default_na=False, dtype={
-        "regulator": str, "target": str, "gene_a": str, "gene_b": str, "known": str})
+    """A CSV of gene pairs; gene names stay text (a gene called 'NA' or '1' is kept as is).
+    A candidate table of an older version gets today's status column."""
+    table = pd.read_csv(path, keep_default_na=False, na_values={"expected_precision": [""],
+                        "expected_recall": [""], "rank_sd": [""]},
+                        dtype={"regulator": str, "target": str, "gene_a": str, "gene_b": str,
+                               "known": str, "status": str})
+    return _with_status(table) if "known" in table.columns else table
+
+
+def _with_status(table: pd.DataFrame) -> pd.DataFrame:
+    """Tables before the status vocabulary held 'known' (train/val/test/network or '') and
+    'test_negative'; training negatives were not marked."""
+    words = {"train": KNOWN_TRAIN, "val": KNOWN_VAL, "test": TEST_POSITIVE,
+             "network": KNOWN_NETWORK}
+    status = table["known"].map(words).fillna(NOVEL)
+    status[(table["known"] == "") & table["test_negative"].astype(str).eq("True")] = TEST_NEGATIVE
+    return table.drop(columns=["known", "test_negative", "false_positive"],
+                      errors="ignore").assign(status=status)
 
 
 def list_runs(root: Path | str | None = None) -> list[RunSummary]:

@@ -14,6 +14,7 @@ import pandas as pd
 from .storage import gnt_home
 
 VERDICTS = ("to check", "supported", "refuted")
+DATABASE = "curation.sqlite"
 MAX_NOTE = 5_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS verdicts (
@@ -54,11 +55,17 @@ class VerdictStore:
     """Verdicts keyed by (regulator, target); survives restarts."""
 
     def __init__(self, path: Path | str | None = None):
-        self.path = Path(path) if path is not None else gnt_home() / "curation.sqlite"
+        self.path = Path(path) if path is not None else gnt_home() / DATABASE
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db, db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
+
+    @classmethod
+    def existing(cls, path: Path | str | None = None) -> VerdictStore | None:
+        """The store when its database file exists (a reader never creates one)."""
+        path = Path(path) if path is not None else gnt_home() / DATABASE
+        return cls(path) if path.is_file() else None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)

@@ -40,10 +40,7 @@ def infer(expression: Table, network: Table, tfs: str | os.PathLike | Iterable[s
                            tfs=None if tfs is None else _source(tfs, "tfs"), name="infer")
     split = split_pairs(dataset.edges, dataset.n_genes, protocol=run.protocol, seed=run.seed,
                         regulators=dataset.regulators)
-    predictor = GNTLinkPredictor(run.train, svm_c=run.svm_c, features=run.features,
-                                 svm_max_train_pairs=run.svm_max_train_pairs,
-                                 class_weight=run.svm_class_weight,
-                                 svm_gamma_scale=run.svm_gamma_scale)
+    predictor = GNTLinkPredictor.from_settings(run)
     predictor.fit(dataset.expression, split.train, split.val)
     table = score_candidates(predictor, dataset, split, universe=run.universe,
                              device=run.train.device).table

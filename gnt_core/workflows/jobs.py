@@ -27,7 +27,7 @@ from ..settings import RunSettings
 from ..store.datasets import DatasetSpec
 from ..store.run import ACTIVE_STATES, Run, default_runs_root
 from ..store.storage import gnt_home
-from ..vocabulary import STAGES
+from ..vocabulary import EVALUATION_STAGES, STAGES
 from .pipeline import run_pipeline
 
 POLL_SECONDS = 0.5
@@ -176,7 +176,7 @@ def work(run_dir: Path) -> int:
         settings = RunSettings.from_dict(job["settings"])
         settings = replace(settings, train=replace(settings.train, device=device))
         dataset = DatasetSpec.from_dict(job["dataset"]).load()
-        stages = [s for s in STAGES if s != "gne_mlp" or settings.ablation]
+        stages = [s for s in EVALUATION_STAGES if s != "gne_mlp" or settings.ablation]
         run_pipeline(dataset, settings, run, progress=ProgressWriter(run, stages))
         return 0
     except Cancelled:

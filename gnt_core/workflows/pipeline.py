@@ -56,7 +56,7 @@ def _run(dataset: Dataset, settings: RunSettings, run: Run, report: Progress) ->
     started = time.perf_counter()
     candidates = score_candidates(
         fitted["gnt"], dataset, split, universe=settings.universe,
-        threshold=settings.threshold, device=settings.train.device, progress=report,
+        device=settings.train.device, progress=report,
         stream_to=run.candidates_parquet)
     timings["score_candidates_s"] = time.perf_counter() - started
     timings["candidates_pairs_per_s"] = candidates.n_pairs / max(timings["score_candidates_s"],
@@ -132,10 +132,7 @@ def _fit(dataset: Dataset, split, settings: RunSettings, config: TrainConfig, na
         report(name, epoch.epoch, epoch.epochs, asdict(epoch))
 
     t0 = time.perf_counter()
-    predictor = GNTLinkPredictor(config, svm_c=settings.svm_c, features=settings.features,
-                                 svm_max_train_pairs=settings.svm_max_train_pairs,
-                                 svm_gamma_scale=settings.svm_gamma_scale,
-                                 class_weight=settings.svm_class_weight)
+    predictor = GNTLinkPredictor.from_settings(settings, config)
     predictor.fit(dataset.expression, split.train, split.val, progress=on_epoch)
     timings[f"{name}_total_s"] = time.perf_counter() - t0
     timings[f"{name}_phase1_s"] = predictor.training_.seconds
@@ -175,9 +172,7 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
         "candidates": {"universe": settings.universe, "n_pairs": candidates.n_pairs,
                        "streamed": candidates.streamed,
                        "top_k_per_regulator": candidates.top_k, "rows_kept": len(table),
-                       "threshold": settings.threshold,
-                       "n_above_threshold": int((table["score"] > settings.threshold).sum()),
-                       "n_false_positives": int(table["false_positive"].sum())},
+                       "statuses": table["status"].value_counts().to_dict()},
         "timings": timings,
     }
 
@@ -222,9 +217,9 @@ def evaluate_run(run_dir: Path) -> dict:
             **_leak_free_metrics(split, scores)}
 
 
-def rescore_run(run_dir: Path, *, universe: str | None = None, threshold: float | None = None,
-                device: str = "auto", progress: Progress | None = None,
-                stream_to: Path | None = None) -> pd.DataFrame:
+def rescore_run(run_dir: Path, *, universe: str | None = None, device: str = "auto",
+                progress: Progress | None = None, stream_to: Path | None = None
+                ) -> pd.DataFrame:
     """The ranked candidate table recomputed from the saved model (genome-scale universes
     stream every score to `stream_to` and keep the best pairs of each regulator)."""
     run = Run(run_dir)
@@ -232,5 +227,4 @@ def rescore_run(run_dir: Path, *, universe: str | None = None, threshold: float 
     dataset = run.dataset()
     return score_candidates(run.predictor(), dataset, run.split(dataset),
                             universe=universe or settings.universe,
-                            threshold=settings.threshold if threshold is None else threshold,
                             device=device, progress=progress, stream_to=stream_to).table
