@@ -1,19 +1,21 @@
-"""Evaluate: ROC/PR of GNT beside every baseline on the same test pairs, metrics over seeds,
-warnings when a baseline is as good, and the confusion matrix at a chosen threshold."""
+"""Evaluate: ROC/PR of GNT beside every baseline on the same test pairs, metrics over seeds with
+a one-line verdict and warnings where a baseline or the ablation is as good, precision at the
+head of the ranking, and what calling the top N pairs would give."""
 
 import json
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
+from gnt_core.outputs.export import spreadsheet_csv
 from gnt_core.science.metrics import (
-    close_baselines,
-    confusion_at,
+    compare_methods,
     format_metrics,
     metrics_frame,
+    precision_recall_at,
+    verdict_line,
 )
-from gnt_core.vocabulary import METHOD_LABELS, PROTOCOL_DESCRIPTIONS
+from gnt_core.vocabulary import METHOD_LABELS, METRIC_LABELS, PROTOCOL_DESCRIPTIONS
 from ui import charts, state
 from ui.text import plain
 
@@ -24,7 +26,7 @@ BASELINE_MEANING = {
 }
 
 st.title("Evaluate")
-run = state.finished_run()
+run = state.evaluation_run()
 if run is None:
     st.info("No finished run is selected. Train one, or open one on the Runs page.")
     st.page_link("app_pages/train.py", label="Train", icon=":material/model_training:")
@@ -32,7 +34,7 @@ if run is None:
 
 metrics = run.metrics
 config = run.config
-runs = [r.metrics for r in run.group_runs()] or [metrics]
+runs = [r.metrics for r in run.evaluation_runs()] or [metrics]
 test = metrics.test
 st.header(f"Test performance — {metrics.protocol} protocol")
 first = test["gnt"]
@@ -47,22 +49,37 @@ st.caption(plain(f"Dataset {config.dataset_name} · pair features {config.settin
                  f"run {run.id} · gnt-explorer {versions.get('gnt-explorer')}, torch "
                  f"{versions.get('torch')}, scikit-learn {versions.get('scikit-learn')}"))
 
-for name, auroc in close_baselines(test):
-    st.warning(f"The **{METHOD_LABELS[name]}** reaches AUROC {auroc:.3f}, within 0.02 of "
-               f"GNT ({test['gnt']['auroc']:.3f}) or above it. Under this protocol, GNT's "
-               f"result is explained as well by {BASELINE_MEANING[name]}: do not read it as "
-               "evidence that GNT learnt regulation.")
+summary = metrics_frame([r.test for r in runs])
+comparison = compare_methods(summary)
+st.markdown(f"**Verdict** ({len(runs)} seed{'s' if len(runs) > 1 else ''}): "
+            f"{verdict_line(comparison, METHOD_LABELS)}")
+for metric, result in comparison.items():
+    for role, method in (("baseline", result["best_baseline"]), ("ablation", "gne_mlp")):
+        if result.get(role) in ("tie", "behind"):
+            reason = (BASELINE_MEANING.get(method, "") if role == "baseline" else
+                      "the same pipeline without the transformer (an MLP encoder)")
+            st.warning(f"{METRIC_LABELS[metric]}: the **{METHOD_LABELS[method]}** is "
+                       f"{'as good as' if result[role] == 'tie' else 'ahead of'} GNT (within "
+                       "one sd over seeds, or 2 % with one seed). Under this protocol GNT's "
+                       f"{METRIC_LABELS[metric]} is explained as well by {reason}: do not read "
+                       "it as evidence that GNT learnt regulation.")
 
 curves = run.curves
+st.caption(f"Curves: seed {metrics.seed} (run {run.id}); the table: every seed of the group.")
 left, right = st.columns(2)
 left.plotly_chart(charts.roc_figure(curves, test))
-right.plotly_chart(charts.pr_figure(curves, test))
+log_precision = right.toggle("Log precision axis", value=first["prevalence"] < 0.05,
+                             help="At low prevalence the curves differ only near the bottom.")
+right.plotly_chart(charts.pr_figure(curves, test, log_precision))
+if all("precision_at_k" in c for c in curves.values()):
+    st.plotly_chart(charts.precision_at_k_figure(curves, first["prevalence"]))
 
 st.subheader(f"Metrics (mean ± sd over {len(runs)} seed{'s' if len(runs) > 1 else ''})")
-summary = metrics_frame([r.test for r in runs])
-st.dataframe(format_metrics(summary, METHOD_LABELS), hide_index=True)
+st.dataframe(charts.highlight_winners(format_metrics(summary, METHOD_LABELS), summary),
+             hide_index=True)
 st.caption("AUPRC ratio = AUPRC / prevalence; EPR = precision among the top k scores "
-           "(k = number of test positives) / prevalence. 1.0 is chance for both.")
+           "(k = number of test positives) / prevalence. 1.0 is chance for both. Bold: the "
+           "best mean of each metric.")
 
 if metrics.test_without_training_positives is not None:
     leaked = metrics.test_pairs_that_are_training_positives
@@ -73,22 +90,23 @@ if metrics.test_without_training_positives is not None:
     st.dataframe(format_metrics(metrics_frame([metrics.test_without_training_positives]),
                                 METHOD_LABELS), hide_index=True)
 
-st.subheader("Calling edges at a threshold")
+st.subheader("Calling the top N test pairs")
 predictions = state.table(run.predictions_path)
-scores = predictions["gnt"].to_numpy()
-threshold = st.slider("GNT score threshold (pairs above it are called edges)",
-                      float(np.floor(scores.min())), float(np.ceil(scores.max())), 0.0, 0.05)
-counts = confusion_at(predictions["label"].to_numpy(), scores, threshold)
+top_n = st.slider("Call the N best-ranked test pairs edges", 1, len(predictions),
+                  min(first["n_pos"], len(predictions)), key="evaluate_top_n")
+counts = precision_recall_at(predictions["label"].to_numpy(), predictions["gnt"].to_numpy(),
+                             top_n)
 matrix = pd.DataFrame({"called edge": [counts["tp"], counts["fp"]],
                        "not called": [counts["fn"], counts["tn"]]},
                       index=["true edge", "not an edge"])
 left, right = st.columns([2, 1])
 left.dataframe(matrix)
-right.metric("precision", f"{counts['precision']:.3f}")
+right.metric("precision", f"{counts['precision']:.3f}",
+             help=f"Chance: the prevalence, {first['prevalence']:.4f}")
 right.metric("recall", f"{counts['recall']:.3f}")
 
 left, right = st.columns(2)
 left.download_button("Download metrics (JSON)", json.dumps(run.metrics_dict(), indent=2),
                      file_name=f"{run.id}-metrics.json", mime="application/json")
-right.download_button("Download the metrics table (CSV)", summary.to_csv(index=False),
+right.download_button("Download the metrics table (CSV)", spreadsheet_csv(summary),
                       file_name=f"{run.id}-metrics.csv", mime="text/csv")

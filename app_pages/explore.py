@@ -1,69 +1,85 @@
-"""Explore candidates: ranked pairs with literature links, an interactive network, and the
-user's verdicts."""
+"""Explore candidates: discovery's novel pairs (or the evaluation's test pairs) with stability,
+expected precision and literature links, an interactive network, and the user's verdicts."""
 
 import streamlit as st
 
-from gnt_core.outputs.filters import add_links, filter_candidates, pair_status
+from gnt_core.outputs.filters import add_links, add_verdicts, filter_candidates
 from gnt_core.outputs.literature import ORGANISMS
 from gnt_core.store.verdicts import VERDICTS, VerdictStore
 from ui import state
-from ui.candidates import filter_widgets
+from ui.candidates import choose_list, expected_line, filter_widgets
 from ui.network import MAX_NODES, network_view
 from ui.text import plain
 
 MAX_ROWS = 2_000
+LINKS = {"pubmed": "PubMed", "regulator_gene": "Gene", "target_gene": "Gene",
+         "string": "STRING"}
+DISCOVERY_COLUMNS = ["rank", "regulator", "target", "stability", "expected_precision",
+                     "regulator_degree", "target_degree", "rank_in_regulator", "rank_in_target",
+                     "status", "verdict", *LINKS]
+EVALUATION_COLUMNS = ["rank", "regulator", "target", "score", "status", "regulator_degree",
+                      "target_degree", "rank_in_regulator", "rank_in_target", "verdict", *LINKS]
 
 st.title("Explore candidates")
 run = state.finished_run()
 if run is None:
     st.info("No finished run is selected. Train one, or open one on the Runs page.")
     st.stop()
-
-table = state.table(run.candidates_path)
-config = run.config
-st.caption(plain(f"Run {run.id} · {config.dataset_name} · protocol {config.protocol} · "
-                 f"{len(table):,} scored pairs. A false positive is a test negative scored "
-                 f"above the run's threshold ({config.settings.threshold})."))
-kept = run.metrics.candidates
+candidates = choose_list(run)
+if candidates is None:
+    st.stop()
+config = candidates.run.config
+st.caption(plain(f"Run {candidates.run.id} · {config.dataset_name} · "
+                 f"{len(candidates.table):,} ranked pairs"
+                 + (f" · consensus of {len(candidates.run.discovery_summary['seeds'])} seeds, "
+                    "each pair scored by a model that never used it as a negative"
+                    if candidates.discovery else f" · protocol {config.protocol}")))
+kept = {} if candidates.discovery else candidates.run.metrics.candidates
 if kept.get("streamed"):
     st.info(f"{kept['n_pairs']:,} pairs were scored; the best {kept['top_k_per_regulator']} "
             "of each regulator are listed here, ranked against all of them. Every score is in "
-            f"{plain(run.candidates_parquet)}.")
+            f"{plain(candidates.run.candidates_parquet)}.")
 organism = st.selectbox("Organism for literature links", ["any", *ORGANISMS], key="organism")
-selected = filter_candidates(table, filter_widgets(table))
+table, chosen = filter_widgets(candidates)
+if candidates.discovery:
+    st.write(expected_line(candidates, chosen.top_n))
+selected = filter_candidates(table, chosen)
 store = VerdictStore()
-verdicts = store.table().set_index(["regulator", "target"])["verdict"].to_dict()
-
-shown = add_links(selected.head(MAX_ROWS), None if organism == "any" else organism)
-shown["status"] = pair_status(shown)
-shown["verdict"] = [verdicts.get(pair, "") for pair in zip(shown["regulator"], shown["target"],
-                                                            strict=True)]
+shown = add_verdicts(add_links(selected.head(MAX_ROWS), None if organism == "any" else organism),
+                     store.table())
 st.write(f"**{len(selected):,}** pairs match" + (f"; the first {MAX_ROWS:,} are listed."
                                                  if len(selected) > MAX_ROWS else "."))
-links = {"pubmed": "PubMed", "regulator_gene": "Gene", "target_gene": "Gene",
-         "string": "STRING"}
 event = st.dataframe(
     shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="pairs",
-    column_order=["rank", "regulator", "target", "score", "percentile", "rank_in_regulator",
-                  "status", "verdict", *links],
+    column_order=DISCOVERY_COLUMNS if candidates.discovery else EVALUATION_COLUMNS,
     column_config={
         "score": st.column_config.NumberColumn(format="%.3f"),
-        "percentile": st.column_config.NumberColumn(format="%.2f"),
+        "stability": st.column_config.ProgressColumn(
+            "stability", min_value=0.0, max_value=1.0, format="%.1f",
+            help="Share of discovery seeds that rank the pair in their top N"),
+        "expected_precision": st.column_config.NumberColumn(
+            "expected precision", format="%.3f",
+            help="Expected precision of the list down to this pair"),
+        "regulator_degree": st.column_config.NumberColumn(
+            "regulator's known targets", help="Known edges out of the regulator"),
+        "target_degree": st.column_config.NumberColumn(
+            "target's known regulators", help="Known edges into the target: a hub target "
+            "scores high with many regulators"),
         "rank_in_regulator": st.column_config.NumberColumn("rank in regulator"),
+        "rank_in_target": st.column_config.NumberColumn("rank in target"),
         **{name: st.column_config.LinkColumn(name.replace("_", " "), display_text=label,
                                              validate=r"^https://") for name, label in
-           links.items()}})
+           LINKS.items()}})
 
 network_tab, curate_tab = st.tabs(["Network", "Record a verdict"])
 with network_tab:
-    n_pairs = st.slider("Pairs drawn (best scores first)", 10, 300, 60, 10)
+    n_pairs = st.slider("Pairs drawn (best first)", 10, 300, 60, 10)
     view = network_view(selected.head(n_pairs))
     if view.capped:
-        st.info(f"The network shows the {view.n_edges} best-scoring of {view.n_pairs_selected:,}"
+        st.info(f"The network shows the {view.n_edges} best-ranked of {view.n_pairs_selected:,}"
                 f" selected pairs ({view.n_nodes} genes; at most {MAX_NODES}). Narrow the "
                 "filters to see others.")
-    st.caption("Orange: regulators · green: targets · grey: known edges · blue dashed: novel "
-               "· red dashed: false positives · thicker = higher score. Hover for details.")
+    st.caption(view.legend)
     if view.n_edges:
         st.iframe(view.html, height=640)
 
@@ -86,7 +102,7 @@ with curate_tab:
         if st.form_submit_button("Save verdict", type="primary"):
             try:
                 store.set(regulator, target, verdict, note, pmids,
-                          dataset=config.dataset_name, run_id=run.id)
+                          dataset=config.dataset_name, run_id=candidates.run.id)
                 st.toast(f"Saved: {verdict}")
                 st.rerun()
             except ValueError as err:

@@ -1,36 +1,47 @@
-"""Export: ranked pairs (all or filtered) as CSV, TSV, GraphML or SIF; verdicts as CSV."""
+"""Export: the current view of ranked pairs (or, explicitly, all of them) for BEELINE, a
+spreadsheet, pySCENIC or Cytoscape; the verdicts as a spreadsheet."""
 
 import streamlit as st
 
-from gnt_core.outputs.export import FORMATS, export_bytes
-from gnt_core.outputs.filters import filter_candidates
+from gnt_core.outputs.export import FORMAT_SUFFIXES, FORMATS, export_bytes, spreadsheet_csv
+from gnt_core.outputs.filters import add_verdicts, filter_candidates
 from gnt_core.store.verdicts import VerdictStore
 from ui import state
-from ui.candidates import filter_widgets
+from ui.candidates import choose_list, filter_widgets
 
-FORMAT_LABELS = {"csv": "CSV — BEELINE columns Gene1, Gene2, EdgeWeight first",
-                 "tsv": "TSV — SCENIC adjacencies TF, target, importance",
-                 "graphml": "GraphML — Cytoscape, Gephi",
-                 "sif": "SIF — Cytoscape simple interaction format"}
+FORMAT_LABELS = {
+    "beeline": "BEELINE rankedEdges.csv — tab-separated Gene1, Gene2, EdgeWeight",
+    "csv": "Spreadsheet CSV — every column; formulas neutralised for Excel",
+    "scenic": "pySCENIC adjacencies — TF, target, importance (TSV)",
+    "graphml": "GraphML — Cytoscape, Gephi (node roles; edge status, stability, verdict)",
+    "cyjs": "Cytoscape JSON (.cyjs)",
+    "sif": "SIF — Cytoscape simple interaction format, typed by status"}
 
 st.title("Export")
 run = state.finished_run()
-if run is not None:
-    table = state.table(run.candidates_path)
-    scope = st.radio("Pairs", ["all ranked pairs", "the pairs selected by these filters"],
-                     horizontal=True)
-    if scope != "all ranked pairs":
-        table = filter_candidates(table, filter_widgets(table))
+candidates = choose_list(run) if run is not None else None
+verdicts = VerdictStore()
+if candidates is not None:
+    with st.expander("The view (the same filters as on Explore)", expanded=False):
+        table, chosen = filter_widgets(candidates)
+    view = filter_candidates(table, chosen)
+    scope = st.radio("Pairs", ["view", "all"], horizontal=True, format_func=lambda s: {
+        "view": f"the current view: {len(view):,} pairs",
+        "all": f"all {len(table):,} ranked pairs (a large file)"}[s])
     fmt = st.selectbox("Format", list(FORMATS), format_func=FORMAT_LABELS.get)
-    st.write(f"{len(table):,} pairs.")
-    st.download_button(f"Download {fmt.upper()}", export_bytes(table, fmt),
-                       file_name=f"{run.id}-ranked.{fmt}", mime=FORMATS[fmt],
-                       type="primary", disabled=table.empty)
+    chosen_pairs = add_verdicts(view if scope == "view" else table, verdicts.table())
+    st.caption("EdgeWeight (importance) is the pair's percentile / 100: non-negative, higher = "
+               "more confident. Every export carries the pair's status"
+               + (" and stability." if candidates.discovery else "."))
+    name = ("rankedEdges.csv" if fmt == "beeline" else f"ranked.{FORMAT_SUFFIXES[fmt]}")
+    st.download_button(f"Download {len(chosen_pairs):,} pairs", export_bytes(chosen_pairs, fmt),
+                       file_name=f"{candidates.run.id}-{name}", mime=FORMATS[fmt],
+                       type="primary", disabled=chosen_pairs.empty)
 else:
     st.info("No finished run is selected: train one, or open one on the Runs page.")
 
 st.subheader("Verdicts")
-verdicts = VerdictStore()
-st.write(f"{len(verdicts.table()):,} verdicts recorded.")
-st.download_button("Download verdicts (CSV)", verdicts.export_csv(),
+recorded = verdicts.table()
+st.write(f"{len(recorded):,} verdicts recorded.")
+st.download_button("Download verdicts (CSV)", spreadsheet_csv(recorded),
                    file_name="gnt-verdicts.csv", mime="text/csv")

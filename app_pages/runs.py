@@ -23,7 +23,8 @@ def test_metric(summary, method: str, metric: str) -> float | None:
 
 table = pd.DataFrame([{
     "run": r.run_id, "created": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
-    "dataset": r.dataset, "protocol": r.protocol, "seed": r.seed, "state": r.state,
+    "dataset": r.dataset, "mode": r.mode, "protocol": r.protocol, "seed": r.seed,
+    "state": r.state,
     "GNT AUROC": test_metric(r, "gnt", "auroc"), "degree AUROC": test_metric(r, "degree", "auroc"),
     "GNT AUPRC ratio": test_metric(r, "gnt", "auprc_ratio")}
     for r in runs])
@@ -53,8 +54,8 @@ with right.popover("Delete it…"):
         st.rerun()
 
 st.subheader("Compare two runs")
-complete = [r for r in ids if by_id[r].complete]
-pair = st.multiselect("Pick two finished runs", complete, max_selections=2, key="compare")
+complete = [r for r in ids if by_id[r].complete and by_id[r].metrics is not None]
+pair = st.multiselect("Pick two finished evaluation runs", complete, max_selections=2, key="compare")
 if len(pair) == 2:
     columns = st.columns(2)
     for column, run_id in zip(columns, pair, strict=True):

@@ -1,21 +1,27 @@
 """Train: choose the protocol, seeds and settings; watch the job; cancel it."""
 
-import secrets
-import time
-
 import streamlit as st
 
 from gnt_core.io import GntInputError, read_split_dir
 from gnt_core.science.candidates import UNIVERSES
 from gnt_core.science.device import device_info
-from gnt_core.settings import PRESET_DESCRIPTIONS, RunSettings, TrainConfig, preset
+from gnt_core.settings import (
+    PRESET_DESCRIPTIONS,
+    DiscoverySettings,
+    RunSettings,
+    TrainConfig,
+    preset,
+)
 from gnt_core.store.run import Run
-from gnt_core.vocabulary import PROTOCOL_DESCRIPTIONS, PROTOCOLS, STAGES, parse_seeds
+from gnt_core.vocabulary import DISCOVER, PROTOCOL_DESCRIPTIONS, PROTOCOLS, STAGES, parse_seeds
 from gnt_core.workflows import jobs
 from ui import charts, state
 from ui.text import plain
 
 MAX_SEEDS = 10
+MODES = {"discover": "Evaluate, then discover (recommended): measure on held-out edges, then "
+                     "train on every known edge and rank the novel pairs",
+         "evaluate": "Evaluate only: held-out test pairs and metrics"}
 defaults = TrainConfig()
 
 st.title("Train")
@@ -26,12 +32,19 @@ st.write(f"Dataset: **{data.n_genes:,} genes × {data.n_cells:,} cells, {len(dat
 st.caption(plain(spec.name))
 
 with st.form("train"):
+    mode = st.radio("What to run", list(MODES), format_func=MODES.get)
     protocol = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS, index=2,
                         format_func=lambda p: f"{p} — {PROTOCOL_DESCRIPTIONS[p]}")
     configuration = st.radio("Configuration", list(PRESET_DESCRIPTIONS),
                              format_func=PRESET_DESCRIPTIONS.get)
-    seeds_text = st.text_input("Seeds (one run per seed; results show mean ± sd)", "0",
-                               help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
+    left, right = st.columns(2)
+    seeds_text = left.text_input("Evaluation seeds (one run per seed; results show mean ± sd)",
+                                 "0", help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
+    discovery_seeds = right.number_input(
+        "Discovery seeds (consensus and stability)", 1, MAX_SEEDS, DiscoverySettings.seeds,
+        help="Discovery trains this many models on every known edge; a pair's stability is "
+             "the fraction of them that rank it in the top "
+             f"{DiscoverySettings.top_n:,}.")
     info = device_info()
     gpu_note = f"GPU: {info['gpu']}" if info["gpu"] else "no GPU on this machine"
     device = st.selectbox("Device", ["auto", "cpu", "cuda"],
@@ -77,18 +90,16 @@ if submitted:
     if problem:
         st.error(problem)
     else:
-        group = f"group-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
         config = TrainConfig(dim=int(dim), alpha=float(alpha), epochs=int(epochs),
                              batch_size=int(batch), learning_rate=float(lr),
                              n_neg_samples=int(n_neg), softmax=softmax, device=device,
                              cell_groups=int(groups))
-        submitted_runs = [jobs.submit(spec, preset(configuration, protocol=protocol, seed=seed,
-                                                   train=config, svm_c=float(svm_c),
-                                                   ablation=ablation, universe=universe,
-                                                   split_dir=split_dir or None),
-                                      group=group) for seed in seeds]
+        settings = preset(configuration, protocol=protocol, train=config, svm_c=float(svm_c),
+                          ablation=ablation, universe=universe, split_dir=split_dir or None)
+        discovery = DiscoverySettings(seeds=int(discovery_seeds)) if mode == "discover" else None
+        submitted_runs = jobs.submit_group(spec, settings, seeds, discovery=discovery)
         state.set_run(submitted_runs[0])
-        st.toast(f"Started {len(submitted_runs)} run(s). You can close this tab: training goes "
+        st.toast(f"Started {len(submitted_runs)} job(s). You can close this tab: training goes "
                  "on, and this page re-attaches when you come back.")
         st.rerun()
 
@@ -132,15 +143,26 @@ if run is not None and run.is_job:
     st.header(f"Run {plain(run.id)}")
     status = jobs.job_status(run.path)
     settings = RunSettings.from_dict(run.job["settings"])
-    st.caption(f"protocol {settings.protocol}, seed {settings.seed}, "
+    kind = "discovery" if run.mode == DISCOVER or run.job.get("kind") == DISCOVER else "evaluation"
+    st.caption(f"{kind} · protocol {settings.protocol}, seed {settings.seed}, "
                f"{settings.train.epochs} epochs, device {run.status.device}")
     if status.active:
         monitor(run.path)
     else:
+        discovery = run.discovery_job() if run.mode != DISCOVER else None
         if status.state == "complete":
             st.success("Training finished.")
             st.page_link("app_pages/evaluate.py", label="See the ROC and PR curves",
                          icon=":material/monitoring:")
+        if discovery is not None and jobs.job_status(discovery.path).active:
+            st.subheader("Discovery")
+            monitor(discovery.path)
+        elif discovery is not None and discovery.status.complete:
+            st.success("Discovery finished: the novel pairs are ranked.")
+            st.page_link("app_pages/explore.py", label="Explore the novel pairs",
+                         icon=":material/hub:")
+        elif discovery is not None:
+            st.error(f"Discovery did not finish: {plain(discovery.status.error or 'unknown')}")
         elif status.state == "cancelled":
             st.warning("This run was cancelled.")
         else:

@@ -108,37 +108,48 @@ def wait_for_jobs(seconds: float = TIMEOUT) -> None:
     assert not jobs.active_jobs(), "training did not finish in time"
 
 
-def train_demo(epochs: int = 2, seeds: str = "0") -> AppTest:
+def click_train(epochs: int = 2, seeds: str = "0", mode: str = "discover") -> AppTest:
     at = start("app_pages/train.py")
+    next(r for r in at.radio if r.label == "What to run").set_value(mode)
     next(n for n in at.number_input if n.label == "Epochs").set_value(epochs)
+    next(n for n in at.number_input if n.label.startswith("Discovery seeds")).set_value(2)
     at.text_input[0].input(seeds)
     next(b for b in at.button if b.label == "Train").click()
-    at.run()
-    assert len(list_runs()) == len(seeds.split(","))
+    return at.run()
+
+
+def train_demo(epochs: int = 2, seeds: str = "0", mode: str = "discover") -> AppTest:
+    at = click_train(epochs, seeds, mode)
+    assert len(list_runs()) == len(seeds.split(",")) + (mode == "discover")
     wait_for_jobs()
     return at.run()
 
 
 def test_train_evaluate_explore_curate_runs_export(home):
     at = train_demo(seeds="0, 1")
-    assert "Training finished" in texts(at)
+    assert "Training finished" in texts(at) and "Discovery finished" in texts(at)
     assert {r.state for r in list_runs()} == {"complete"}
+    assert sorted(r.mode for r in list_runs()) == ["discover", "evaluate", "evaluate"]
 
     at.switch_page("app_pages/evaluate.py").run()
     assert not at.exception
     assert at.header[0].value == "Test performance — candidates protocol"
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # ROC, PR, precision at k
+    assert "Verdict" in texts(at) and "GNT" in texts(at)
     table = at.dataframe[0].value
     assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)", "degree (baseline)",
                                      "|PCC| (baseline)", "random (baseline)"]
     assert "±" in table["AUROC"].iloc[0]  # two seeds
-    at.slider[0].set_value(0.5).run()
+    next(s for s in at.slider if s.label.startswith("Call the N")).set_value(10).run()
     assert not at.exception
 
     at.switch_page("app_pages/explore.py").run()
     assert not at.exception
+    assert "expected precision" in texts(at)
     pairs = at.dataframe[0].value
-    assert {"pubmed", "string", "verdict", "status"} <= set(pairs.columns)
+    assert {"pubmed", "string", "verdict", "status", "stability",
+            "expected_precision"} <= set(pairs.columns)
+    assert (pairs["status"] == "novel").all() and len(pairs) == 100
     assert pairs["pubmed"].str.startswith("https://pubmed.ncbi.nlm.nih.gov/").all()
     assert at.get("iframe"), "the network view is rendered"
     regulator, target = pairs.iloc[0]["regulator"], pairs.iloc[0]["target"]
@@ -157,13 +168,13 @@ def test_train_evaluate_explore_curate_runs_export(home):
     assert shown.loc[(regulator, target), "verdict"] == "supported"
 
     restarted.switch_page("app_pages/runs.py").run()
-    assert len(restarted.dataframe[0].value) == 2
+    assert len(restarted.dataframe[0].value) == 3
     restarted.switch_page("app_pages/export.py").run()
-    assert [b.label for b in restarted.get("download_button")][:1] == ["Download CSV"]
+    assert [b.label for b in restarted.get("download_button")][:1] == ["Download 100 pairs"]
 
 
 def test_a_broken_run_shows_a_message_not_a_traceback(home):
-    train_demo()
+    train_demo(mode="evaluate")
     run = list_runs()[0].path
     (run / "curves.json").write_text("{ not json")
     write_json(run / "extra.json", {})
@@ -185,15 +196,8 @@ def test_hostile_file_names_and_urls_stay_harmless(home, demo_files):
 
 
 def test_two_sessions_train_at_once_and_the_second_waits_visibly(home):
-    def click_train(epochs: int, seed: str) -> AppTest:
-        at = start("app_pages/train.py")
-        next(n for n in at.number_input if n.label == "Epochs").set_value(epochs)
-        at.text_input[0].input(seed)
-        next(b for b in at.button if b.label == "Train").click()
-        return at.run()
-
-    first = click_train(80, "0")
-    second = click_train(2, "1")
+    first = click_train(80, "0", mode="evaluate")
+    second = click_train(2, "1", mode="evaluate")
     assert "Waiting for the device: 1 job(s) ahead" in texts(second)
     wait_for_jobs(240)
     runs = {r.seed: r for r in list_runs()}
@@ -207,6 +211,7 @@ def test_a_given_split_from_the_train_page(home, tmp_path, demo):
 
     write_split(tmp_path / "split", demo, leak=True)
     at = start("app_pages/train.py")
+    next(r for r in at.radio if r.label == "What to run").set_value("evaluate")
     next(n for n in at.number_input if n.label == "Epochs").set_value(2)
     field = next(t for t in at.text_input if t.label.startswith("Use a given split"))
     field.input(str(tmp_path / "nowhere"))

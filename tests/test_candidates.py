@@ -1,14 +1,16 @@
-import io
-import xml.etree.ElementTree as ET
-
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
-from gnt_core.outputs.export import export_bytes, format_from_path
 from gnt_core.science.candidates import candidate_pairs, orient_by_network, rank_table
 from gnt_core.science.splits import pair_keys
+from gnt_core.vocabulary import (
+    KNOWN_TRAIN,
+    NOVEL,
+    TEST_NEGATIVE,
+    TEST_POSITIVE,
+    TRAINING_NEGATIVE,
+)
 
 
 def test_universes(demo):
@@ -28,38 +30,43 @@ def test_pairs_take_the_known_direction():
     assert orient_by_network(pairs, edges, 3).tolist() == [[1, 0], [0, 2], [1, 2]]
 
 
-def test_rank_table_ranks_within_and_across_regulators():
+def test_rank_table_ranks_within_and_across_regulators_and_targets():
+    from gnt_core.io import Dataset, LoadReport
+
+    genes = ["A", "B", "C", "D"]
+    data = Dataset("toy", np.zeros((4, 2), np.float32), genes, ["c1", "c2"],
+                   np.array([[0, 1], [3, 1], [3, 2]]), np.array([0, 3]), LoadReport())
     pairs = np.array([[0, 1], [0, 2], [3, 1], [3, 2]])
-    table = rank_table(pairs, np.array([0.1, 0.9, 0.5, -1.0]), ["A", "B", "C", "D"],
-                       np.array(["", "train", "", ""], dtype=object),
-                       np.array([True, False, False, True]), threshold=0.0)
+    table = rank_table(pairs, np.array([0.1, 0.9, 0.5, -1.0]), data,
+                       np.array([NOVEL, KNOWN_TRAIN, NOVEL, TEST_NEGATIVE], dtype=object))
     assert table["target"].tolist() == ["C", "B", "B", "C"]
     assert table["rank"].tolist() == [1, 2, 3, 4]
     assert table["percentile"].tolist() == [100.0, 75.0, 50.0, 25.0]
-    assert table.set_index(["regulator", "target"])["rank_in_regulator"].to_dict() == {
+    by_pair = table.set_index(["regulator", "target"])
+    assert by_pair["rank_in_regulator"].to_dict() == {
         ("A", "C"): 1, ("D", "B"): 1, ("A", "B"): 2, ("D", "C"): 2}
-    assert table["false_positive"].tolist() == [False, False, True, False]
+    assert by_pair["rank_in_target"].to_dict() == {
+        ("A", "C"): 1, ("D", "B"): 1, ("A", "B"): 2, ("D", "C"): 2}
+    assert by_pair["regulator_degree"].to_dict()[("D", "B")] == 2
+    assert by_pair["target_degree"].to_dict()[("A", "B")] == 2
+    np.testing.assert_allclose(by_pair.loc[("A", "C"), "target_adjusted"], 0.9 - (0.9 - 1) / 2)
+    assert table["status"].tolist() == [KNOWN_TRAIN, NOVEL, NOVEL, TEST_NEGATIVE]
 
 
-@pytest.fixture
-def table():
-    return pd.DataFrame({"regulator": ["A", "A"], "target": ["B", "C"], "score": [1.5, -0.5],
-                         "rank": [1, 2], "known": ["train", ""]})
+def test_statuses_say_which_pairs_were_training_negatives(demo):
+    from gnt_core.science.candidates import pair_statuses
+    from gnt_core.science.splits import split_pairs
 
-
-def test_exports(table):
-    csv = pd.read_csv(io.BytesIO(export_bytes(table, "csv")))
-    assert list(csv.columns[:3]) == ["Gene1", "Gene2", "EdgeWeight"]
-    tsv = export_bytes(table, "tsv").decode().splitlines()
-    assert tsv[0] == "TF\ttarget\timportance" and tsv[1] == "A\tB\t1.5"
-    graph = nx.read_graphml(io.BytesIO(export_bytes(table, "graphml")))
-    assert graph.is_directed() and graph.edges["A", "B"]["score"] == 1.5
-    ET.fromstring(export_bytes(table, "graphml"))
-    assert export_bytes(table, "sif").decode().splitlines() == ["A\tknown_edge\tB",
-                                                               "A\tpredicted\tC"]
-    assert format_from_path("x/ranked.graphml") == "graphml"
-    with pytest.raises(ValueError, match="export format"):
-        format_from_path("ranked.xlsx")
+    split = split_pairs(demo.edges, demo.n_genes, protocol="candidates", seed=0,
+                        regulators=demo.regulators)
+    pairs = candidate_pairs(demo)
+    status = pd.Series(pair_statuses(pairs, split, demo.edges, demo.n_genes))
+    negatives = len(split.train) + len(split.val) - len(split.train.positives) - len(
+        split.val.positives)
+    assert (status == TRAINING_NEGATIVE).sum() == negatives
+    assert (status == TEST_POSITIVE).sum() == len(split.test.positives)
+    assert (status == NOVEL).sum() == 0  # under candidates every universe pair is in the split
+    assert (status == TEST_NEGATIVE).sum() == len(split.test) - len(split.test.positives)
 
 
 def test_streamed_scoring_matches_in_memory_ranking(demo, tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from gnt_core.science.splits import pair_keys, split_pairs, unique_pairs
 from gnt_core.settings import DiscoverySettings, RunSettings, TrainConfig
 from gnt_core.store.run import Run
 from gnt_core.vocabulary import DISCOVER, NOVEL
-from gnt_core.workflows.discover import unknown_pairs, run_discovery
+from gnt_core.workflows.discover import run_discovery, unknown_pairs
 from gnt_core.workflows.pipeline import run_pipeline
 
 SETTINGS = RunSettings(protocol="candidates", ablation=False, train=TrainConfig(epochs=10))

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from gnt_core.vocabulary import METHOD_LABELS
+from gnt_core.vocabulary import METHOD_LABELS, METRIC_LABELS
 
 METHOD_STYLE = {"gnt": ("#3366cc", "solid", 3), "gne_mlp": ("#990099", "solid", 2),
                 "degree": ("#dc3912", "dash", 2), "pcc": ("#ff9900", "dash", 2),
@@ -33,7 +33,7 @@ def roc_figure(curves: dict, metrics: dict) -> go.Figure:
                    "true positive rate")
 
 
-def pr_figure(curves: dict, metrics: dict) -> go.Figure:
+def pr_figure(curves: dict, metrics: dict, log_precision: bool = False) -> go.Figure:
     fig = go.Figure()
     for method, curve in curves.items():
         colour, dash, width = METHOD_STYLE.get(method, ("#000", "solid", 1))
@@ -44,8 +44,38 @@ def pr_figure(curves: dict, metrics: dict) -> go.Figure:
                                  line={"color": colour, "dash": dash, "width": width}))
     prevalence = next(iter(metrics.values()))["prevalence"]
     fig.add_hline(y=prevalence, line={"color": "#ccc", "dash": "dot"},
-                  annotation_text=f"prevalence {prevalence:.3f}")
+                  annotation_text=f"prevalence {prevalence:.4f}")
+    if log_precision:
+        fig.update_yaxes(type="log")
     return _layout(fig, "Precision–recall curve (AUPRC in legend)", "recall", "precision")
+
+
+def precision_at_k_figure(curves: dict, prevalence: float) -> go.Figure:
+    """Precision among the k best-ranked test pairs, k on a log axis: the head of the ranking,
+    where a biologist picks pairs to test."""
+    fig = go.Figure()
+    for method, curve in curves.items():
+        colour, dash, width = METHOD_STYLE.get(method, ("#000", "solid", 1))
+        fig.add_trace(go.Scatter(x=curve["precision_at_k"]["k"],
+                                 y=curve["precision_at_k"]["precision"], mode="lines",
+                                 name=METHOD_LABELS.get(method, method),
+                                 line={"color": colour, "dash": dash, "width": width}))
+    fig.add_hline(y=prevalence, line={"color": "#ccc", "dash": "dot"},
+                  annotation_text="chance (prevalence)")
+    fig.update_xaxes(type="log")
+    return _layout(fig, "Precision among the top k test pairs", "k (log scale)", "precision")
+
+
+def highlight_winners(shown: pd.DataFrame, frame: pd.DataFrame):
+    """The text metrics table with each metric's best mean in bold."""
+    best = {column: frame[name].idxmax() for name, column in METRIC_LABELS.items()
+            if column in shown.columns}
+
+    def bold(column: pd.Series) -> list[str]:
+        return ["font-weight: bold; background-color: #e8f0fe" if column.name in best
+                and i == best[column.name] else "" for i in column.index]
+
+    return shown.style.apply(bold)
 
 
 def training_figure(history: dict) -> go.Figure:

@@ -12,15 +12,25 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
-from gnt_core.outputs.filters import pair_status
-from gnt_core.vocabulary import FALSE_POSITIVE, NOVEL, TEST_NEGATIVE
+from gnt_core.vocabulary import (
+    FALSE_POSITIVE,
+    KNOWN_STATUSES,
+    NOVEL,
+    TEST_NEGATIVE,
+    TEST_POSITIVE,
+    TRAINING_NEGATIVE,
+)
 
 MAX_NODES = 150
 COLOURS = {"regulator": "#d95f02", "target": "#1b9e77"}
-EDGE_STYLES = {  # status -> (colour, dashed)
-    "known": ("#7f7f7f", False), NOVEL: ("#3366cc", True), FALSE_POSITIVE: ("#dc3912", True),
-    TEST_NEGATIVE: ("#bbbbbb", True)}
-LEGEND = [("regulator", COLOURS["regulator"]), ("target", COLOURS["target"])]
+EDGE_STYLES = {  # status -> (colour, dashed, legend)
+    "known": ("#7f7f7f", False, "grey: known edges"),
+    NOVEL: ("#3366cc", True, "blue dashed: novel"),
+    TEST_POSITIVE: ("#2ca02c", False, "green: held-out test positives"),
+    FALSE_POSITIVE: ("#dc3912", True, "red dashed: false positives"),
+    TEST_NEGATIVE: ("#bbbbbb", True, "light grey dashed: test negatives"),
+    TRAINING_NEGATIVE: ("#e7ba52", True, "yellow dashed: training negatives")}
+FONT = {"size": 22, "face": "sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"}
 
 
 @dataclass
@@ -30,12 +40,13 @@ class NetworkView:
     n_edges: int
     capped: bool
     n_pairs_selected: int
+    legend: str
 
 
 def network_view(table: pd.DataFrame, max_nodes: int = MAX_NODES, height_px: int = 620,
                  seed: int = 0) -> NetworkView:
-    """The pairs of `table` (best scores first) until `max_nodes` genes are shown."""
-    shown = _cap(table.sort_values("score", ascending=False), max_nodes)
+    """The pairs of `table` (best ranks first) until `max_nodes` genes are shown."""
+    shown = _cap(table.sort_values("rank"), max_nodes)
     graph = nx.Graph()
     graph.add_edges_from(zip(shown["regulator"], shown["target"], strict=True))
     positions = nx.spring_layout(graph, seed=seed, k=1.5 / np.sqrt(max(len(graph), 1)))
@@ -43,23 +54,29 @@ def network_view(table: pd.DataFrame, max_nodes: int = MAX_NODES, height_px: int
                   cdn_resources="in_line")
     net.toggle_physics(False)
     regulators = set(shown["regulator"])
+    scale = 300 * np.sqrt(max(len(graph), 1))  # spread grows with the number of genes
     for gene, (x, y) in positions.items():
         role = "regulator" if gene in regulators else "target"
         net.add_node(_safe(gene), label=_safe(gene), title=f"{_safe(gene)} ({role})",
-                     color=COLOURS[role], x=float(x) * 900, y=float(y) * 900,
-                     shape="dot", size=14 if role == "regulator" else 9)
-    scores = shown["score"].to_numpy(dtype=float)
-    low, high = (scores.min(), scores.max()) if len(scores) else (0.0, 1.0)
-    for row, status in zip(shown.itertuples(index=False), pair_status(shown), strict=True):
-        kind = "known" if status.startswith("known") else status
-        colour, dashed = EDGE_STYLES[kind]
-        width = 1 + 5 * (row.score - low) / (high - low) if high > low else 2
+                     color=COLOURS[role], x=float(x) * scale, y=float(y) * scale,
+                     shape="dot", size=16 if role == "regulator" else 11, font=FONT)
+    ranks = shown["rank"].to_numpy(dtype=float)
+    best, worst = (ranks.min(), ranks.max()) if len(ranks) else (1.0, 1.0)
+    kinds = set()
+    for row in shown.itertuples(index=False):
+        kind = "known" if row.status in KNOWN_STATUSES else row.status
+        kinds.add(kind)
+        colour, dashed, _ = EDGE_STYLES[kind]
+        width = 1 + 5 * (worst - row.rank) / (worst - best) if worst > best else 3
         net.add_edge(_safe(row.regulator), _safe(row.target), color=colour, dashes=dashed,
                      width=float(width),
                      title=f"{_safe(row.regulator)} → {_safe(row.target)}\n"
-                           f"score {row.score:.3f}, rank {row.rank}\n{html.escape(status)}")
+                           f"rank {row.rank}\n{html.escape(row.status)}")
+    legend = " · ".join(["orange: regulators", "green dots: targets",
+                         *(EDGE_STYLES[k][2] for k in EDGE_STYLES if k in kinds),
+                         "thicker = better rank. Hover for details."])
     return NetworkView(net.generate_html(notebook=False), graph.number_of_nodes(),
-                       len(shown), len(shown) < len(table), len(table))
+                       len(shown), len(shown) < len(table), len(table), legend)
 
 
 def _cap(table: pd.DataFrame, max_nodes: int) -> pd.DataFrame:

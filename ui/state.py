@@ -11,6 +11,7 @@ import streamlit as st
 from gnt_core.io import Dataset
 from gnt_core.store.datasets import DEMO, DatasetSpec, get_spec
 from gnt_core.store.run import Run, list_runs, read_pair_table
+from gnt_core.vocabulary import DISCOVER
 
 MAX_CACHED_DATASETS = 4
 
@@ -64,6 +65,14 @@ def finished_run() -> Run | None:
     """The active run when it is complete, else None."""
     active = run()
     return active if active is not None and active.status.complete else None
+
+
+def evaluation_run() -> Run | None:
+    """The finished evaluation run the active run belongs to (a discovery's first one)."""
+    active = finished_run()
+    if active is None or active.mode != DISCOVER:
+        return active
+    return next(iter(active.evaluation_runs()), None)
 
 
 def set_run(path: Path) -> None:

@@ -2,9 +2,10 @@
 
 beeline   BEELINE's rankedEdges.csv: TAB-separated `Gene1 Gene2 EdgeWeight` (BEELINE reads it with
           sep='\\t' and ranks by |EdgeWeight|)
-csv       a spreadsheet CSV: Gene1, Gene2, EdgeWeight, then every other column; any text cell
-          that begins with = + - @, a tab or a carriage return gets a leading apostrophe, so that
-          Excel, LibreOffice or Google Sheets never run it as a formula (OWASP CSV injection)
+csv       a spreadsheet CSV: Gene1, Gene2, EdgeWeight, then every other column; text is quoted,
+          and any text cell that begins with = + - @, a tab or a carriage return gets a leading
+          apostrophe, so that Excel, LibreOffice or Google Sheets never run it as a formula
+          (OWASP CSV injection)
 scenic    pySCENIC/arboreto adjacencies, TAB-separated `TF target importance`
 graphml   a directed graph (Cytoscape, Gephi): nodes carry their role, edges status, rank, score,
           EdgeWeight, stability and verdict where known
@@ -18,6 +19,7 @@ exported only as the `score` column of the spreadsheet CSV.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -56,6 +58,11 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
+
+
+def spreadsheet_csv(table: pd.DataFrame) -> bytes:
+    """Any table as a CSV that a spreadsheet opens without running a formula."""
+    return spreadsheet_safe(table).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode()
 
 
 def to_beeline(table: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +117,7 @@ def export_bytes(table: pd.DataFrame, fmt: str) -> bytes:
     if fmt == "beeline":
         return to_beeline(table).to_csv(index=False, sep="\t").encode()
     if fmt == "csv":
-        return spreadsheet_safe(to_spreadsheet(table)).to_csv(index=False).encode()
+        return spreadsheet_csv(to_spreadsheet(table))
     if fmt == "scenic":
         return to_scenic(table).to_csv(index=False, sep="\t").encode()
     if fmt == "graphml":

@@ -44,16 +44,37 @@ def early_precision(labels: np.ndarray, scores: np.ndarray, k: int) -> float:
 
 
 def curve_points(labels: np.ndarray, scores: np.ndarray) -> dict[str, dict[str, list[float]]]:
-    """ROC and PR curves, thinned to at most CURVE_POINTS points each."""
+    """ROC and PR curves, and precision among the top k pairs: the head of the ranking (where a
+    biologist looks) at full resolution, then log-spaced points, at most ~CURVE_POINTS each."""
     fpr, tpr, _ = roc_curve(labels, scores)
     precision, recall, _ = precision_recall_curve(labels, scores)
-    roc_keep, pr_keep = _thin(len(fpr)), _thin(len(recall))
+    roc_keep = _head_first(len(fpr))
+    pr_keep = len(recall) - 1 - _head_first(len(recall))[::-1]  # sklearn lists the head last
+    order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
+    hits = np.cumsum(np.asarray(labels)[order])
+    k = _head_first(len(order)) + 1
     return {"roc": {"fpr": fpr[roc_keep].tolist(), "tpr": tpr[roc_keep].tolist()},
-            "pr": {"recall": recall[pr_keep].tolist(), "precision": precision[pr_keep].tolist()}}
+            "pr": {"recall": recall[pr_keep].tolist(), "precision": precision[pr_keep].tolist()},
+            "precision_at_k": {"k": k.tolist(), "precision": (hits[k - 1] / k).tolist()}}
 
 
-def _thin(n: int) -> np.ndarray:
-    return np.unique(np.linspace(0, n - 1, min(n, CURVE_POINTS)).round().astype(int))
+def _head_first(n: int, head: int = 200) -> np.ndarray:
+    """Indices 0..n-1 thinned: the first `head` all kept, then log-spaced to the last."""
+    tail = np.geomspace(min(head, n), n, CURVE_POINTS - head).round().astype(int) - 1
+    return np.unique(np.concatenate([np.arange(min(head, n)), tail[tail >= 0], [n - 1]]))
+
+
+def precision_recall_at(labels: np.ndarray, scores: np.ndarray, top_n: int) -> dict[str, float]:
+    """Counts, precision and recall when the top N pairs are called edges."""
+    order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
+    called = np.zeros(len(order), dtype=bool)
+    called[order[:top_n]] = True
+    truth = np.asarray(labels).astype(bool)
+    tp, fp = int((called & truth).sum()), int((called & ~truth).sum())
+    fn, tn = int((~called & truth).sum()), int((~called & ~truth).sum())
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": tp / (tp + fp) if tp + fp else float("nan"),
+            "recall": tp / (tp + fn) if tp + fn else float("nan")}
 
 
 def metrics_frame(results: list[dict[str, dict]]) -> pd.DataFrame:
@@ -83,19 +104,43 @@ def format_metrics(frame: pd.DataFrame, labels: dict[str, str] | None = None) ->
     return shown
 
 
-def close_baselines(test_metrics: dict, margin: float = 0.02) -> list[tuple[str, float]]:
-    """Baselines whose AUROC comes within `margin` of GNT's (or beats it)."""
-    gnt = test_metrics["gnt"]["auroc"]
-    return [(name, test_metrics[name]["auroc"]) for name in BASELINES
-            if name in test_metrics and test_metrics[name]["auroc"] >= gnt - margin]
+def compare_methods(frame: pd.DataFrame) -> dict[str, dict]:
+    """Per metric: GNT against the best baseline and against the GNE-MLP ablation.
+
+    Each comparison is 'ahead' (GNT's mean above the other's by more than one sd over seeds),
+    'tie' (within one sd) or 'behind'. With a single seed (no sd) the tolerance is 2 % of GNT's
+    value. Also names the metric's winner.
+    """
+    rows = frame.set_index("method")
+    out = {}
+    for metric in ("auroc", "auprc", "epr"):  # AUPRC ratio orders methods as AUPRC does
+        gnt_mean, gnt_sd = rows.loc["gnt", metric], rows.loc["gnt", f"{metric}_sd"]
+        baselines = rows.loc[[b for b in BASELINES if b in rows.index]]
+        best = baselines[metric].idxmax()
+        result = {"winner": rows[metric].idxmax(), "best_baseline": best}
+        for name, other in (("baseline", best), ("ablation", "gne_mlp")):
+            if other not in rows.index:
+                continue
+            sds = [v for v in (gnt_sd, rows.loc[other, f"{metric}_sd"]) if not np.isnan(v)]
+            tolerance = max(sds) if sds else 0.02 * abs(gnt_mean)
+            difference = gnt_mean - rows.loc[other, metric]
+            result[name] = ("ahead" if difference > tolerance else
+                            "behind" if difference < -tolerance else "tie")
+        out[metric] = result
+    return out
 
 
-def confusion_at(labels: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
-    """Counts and precision/recall when pairs scoring above `threshold` are called edges."""
-    labels = np.asarray(labels).astype(bool)
-    called = np.asarray(scores) > threshold
-    tp, fp = int((called & labels).sum()), int((called & ~labels).sum())
-    fn, tn = int((~called & labels).sum()), int((~called & ~labels).sum())
-    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": tp / (tp + fp) if tp + fp else float("nan"),
-            "recall": tp / (tp + fn) if tp + fn else float("nan")}
+def verdict_line(comparison: dict[str, dict], labels: dict[str, str]) -> str:
+    """One sentence across the metrics: where GNT is ahead of, tied with or behind the best
+    baseline and the ablation."""
+    words = {"ahead": "ahead of", "tie": "tied with", "behind": "behind"}
+    parts = []
+    for metric, result in comparison.items():
+        baseline = labels.get(result["best_baseline"], result["best_baseline"])
+        against = [f"{words[result['baseline']]} the {baseline}"]
+        if "ablation" in result:
+            against.append(f"{words[result['ablation']]} the GNE-MLP ablation")
+        parts.append(f"{METRIC_LABELS[metric]}: GNT {' and '.join(against)}")
+    return "; ".join(parts) + "."
+
+

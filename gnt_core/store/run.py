@@ -312,13 +312,21 @@ class Run:
         """Runs submitted together (one per seed) share a group; a lone run is its own."""
         return read_optional_json(self.path / "job.json").get("group") or self.id
 
+    def group_members(self) -> list[Run]:
+        """Every run of this run's group (itself included), in any state."""
+        group = self.group
+        return sorted((Run(p) for p in self.path.parent.iterdir() if p.is_dir()
+                       and not p.name.startswith(".") and Run(p).group == group),
+                      key=lambda r: r.path)
+
     def group_runs(self) -> list[Run]:
         """The complete runs of this run's group, this one included when complete."""
-        group = self.group
-        siblings = [Run(p) for p in self.path.parent.iterdir() if p.is_dir()
-                    and not p.name.startswith(".")]
-        return sorted((r for r in siblings if r.group == group
-                       and r.raw_state().get("state") == "complete"), key=lambda r: r.path)
+        return [r for r in self.group_members() if r.raw_state().get("state") == "complete"]
+
+    def discovery_job(self) -> Run | None:
+        """The discovery job submitted with this run (any state), if there is one."""
+        return next((r for r in self.group_members() if r.is_job
+                     and r.job.get("kind") == DISCOVER), None)
 
     # ------------------------------------------------------------ typed JSON
 
@@ -356,7 +364,7 @@ class Run:
                           config.get("dataset", {}).get("name", "?"),
                           config.get("protocol", "?"), config.get("seed"), self.group,
                           from_known_fields(RunMetrics, metrics) if "test" in metrics else None,
-                          config.get("mode", EVALUATE))
+                          self.mode)
 
     # ------------------------------------------------------------ tables
 
@@ -435,7 +443,10 @@ class Run:
 
     @property
     def mode(self) -> str:
-        return read_optional_json(self.path / "config.json").get("mode", EVALUATE)
+        """evaluate or discover (a queued job's kind before its config is written)."""
+        config = read_optional_json(self.path / "config.json")
+        job = read_optional_json(self.path / "job.json")
+        return config.get("mode") or job.get("kind") or EVALUATE
 
     @property
     def discovery_summary(self) -> dict:

@@ -98,11 +98,9 @@ class VerdictStore:
                        (regulator, target))
 
     def table(self) -> pd.DataFrame:
+        """Every verdict, newest first; `updated` as readable UTC time."""
         with closing(self._connect()) as db:
-            return pd.read_sql_query("SELECT * FROM verdicts ORDER BY updated DESC", db)
-
-    def export_csv(self) -> bytes:
-        table = self.table()
+            table = pd.read_sql_query("SELECT * FROM verdicts ORDER BY updated DESC", db)
         table["updated"] = pd.to_datetime(table["updated"], unit="s").dt.strftime(
             "%Y-%m-%d %H:%M:%S")
-        return table.to_csv(index=False).encode()
+        return table

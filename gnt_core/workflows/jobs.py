@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -23,11 +24,12 @@ from pathlib import Path
 import torch
 
 from ..science.device import resolve_device
-from ..settings import RunSettings
+from ..settings import DiscoverySettings, RunSettings
 from ..store.datasets import DatasetSpec
 from ..store.run import ACTIVE_STATES, Run, default_runs_root
 from ..store.storage import gnt_home
-from ..vocabulary import EVALUATION_STAGES, STAGES
+from ..vocabulary import DISCOVER, DISCOVERY_STAGES, EVALUATE, EVALUATION_STAGES, STAGES
+from .discover import run_discovery
 from .pipeline import run_pipeline
 
 POLL_SECONDS = 0.5
@@ -50,15 +52,23 @@ class JobStatus:
 
 
 def submit(spec: DatasetSpec, settings: RunSettings, *, root: Path | None = None,
-           name: str | None = None, group: str | None = None) -> Path:
-    """Start a training job; returns its run directory at once."""
+           name: str | None = None, group: str | None = None,
+           discovery: DiscoverySettings | None = None,
+           evaluations: list[Path] | None = None) -> Path:
+    """Start a job; returns its run directory at once. An evaluation by default; with
+    `discovery`, a discovery that uses the given evaluation runs (submit it after them: jobs
+    on one device run oldest first, so they are done when it starts)."""
     device = resolve_device(settings.train.device)
-    run = Run.create(root, name or f"{spec.name}-{settings.protocol}-s{settings.seed}")
+    kind = DISCOVER if discovery is not None else EVALUATE
+    default = f"{spec.name}-{'discover' if discovery else settings.protocol}-s{settings.seed}"
+    run = Run.create(root, name or default)
     lock = os.open(run.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held from now on: the job never looks dead
-        run.write_job({"dataset": spec.to_dict(), "settings": settings.to_dict(),
-                       "device": device, "group": group or run.id, "submitted": time.time()})
+        run.write_job({"kind": kind, "dataset": spec.to_dict(), "settings": settings.to_dict(),
+                       "device": device, "group": group or run.id, "submitted": time.time(),
+                       "discovery": discovery.to_dict() if discovery else None,
+                       "evaluations": [str(Path(p).resolve()) for p in evaluations or []]})
         run.set_state("queued", device=device)
         with open(run.log_path, "ab") as log:
             subprocess.Popen([sys.executable, "-m", "gnt_core.workflows.jobs", str(run.path)],
@@ -68,6 +78,20 @@ def submit(spec: DatasetSpec, settings: RunSettings, *, root: Path | None = None
     finally:
         os.close(lock)  # the worker's inherited descriptor keeps the lock
     return run.path
+
+
+def submit_group(spec: DatasetSpec, settings: RunSettings, seeds: list[int], *,
+                 discovery: DiscoverySettings | None = None, root: Path | None = None
+                 ) -> list[Path]:
+    """One evaluation job per seed and, with `discovery`, a discovery job after them, all in
+    one group (results show mean ± sd over its evaluations; the discovery uses them all)."""
+    group = f"group-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+    runs = [submit(spec, replace(settings, seed=seed), root=root, group=group)
+            for seed in seeds]
+    if discovery is not None:
+        runs.append(submit(spec, replace(settings, seed=seeds[0]), root=root, group=group,
+                           discovery=discovery, evaluations=runs))
+    return runs
 
 
 def active_jobs(root: Path | None = None) -> list[Path]:
@@ -176,8 +200,11 @@ def work(run_dir: Path) -> int:
         settings = RunSettings.from_dict(job["settings"])
         settings = replace(settings, train=replace(settings.train, device=device))
         dataset = DatasetSpec.from_dict(job["dataset"]).load()
-        stages = [s for s in EVALUATION_STAGES if s != "gne_mlp" or settings.ablation]
-        run_pipeline(dataset, settings, run, progress=ProgressWriter(run, stages))
+        if job.get("kind") == DISCOVER:
+            _discover(run, dataset, settings, job)
+        else:
+            stages = [s for s in EVALUATION_STAGES if s != "gne_mlp" or settings.ablation]
+            run_pipeline(dataset, settings, run, progress=ProgressWriter(run, stages))
         return 0
     except Cancelled:
         run.set_state("cancelled", device=device)
@@ -186,6 +213,16 @@ def work(run_dir: Path) -> int:
         traceback.print_exc()
         run.set_state("failed", device=device, error=f"{type(err).__name__}: {err}")
         return 1
+
+
+def _discover(run: Run, dataset, settings: RunSettings, job: dict) -> None:
+    evaluations = [Run(p) for p in job["evaluations"]]
+    unfinished = [r.id for r in evaluations if not r.status.complete]
+    if unfinished:
+        raise RuntimeError(f"the evaluation run(s) {', '.join(unfinished)} did not complete; "
+                           "discovery needs their epoch count and calibration")
+    run_discovery(dataset, settings, DiscoverySettings(**job["discovery"]), run, evaluations,
+                  progress=ProgressWriter(run, list(DISCOVERY_STAGES)))
 
 
 if __name__ == "__main__":
