@@ -55,7 +55,8 @@ with right.popover("Delete it…"):
 
 st.subheader("Compare two runs")
 complete = [r for r in ids if by_id[r].complete and by_id[r].metrics is not None]
-pair = st.multiselect("Pick two finished evaluation runs", complete, max_selections=2, key="compare")
+pair = st.multiselect("Pick two finished evaluation runs", complete, max_selections=2,
+                      key="compare")
 if len(pair) == 2:
     columns = st.columns(2)
     for column, run_id in zip(columns, pair, strict=True):

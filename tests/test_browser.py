@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import pytest
 
@@ -84,27 +85,50 @@ def go(page, title: str) -> None:
     page.get_by_role("heading", name=title, exact=True).wait_for()
 
 
-def train(page, epochs: int, protocol: str) -> None:
+def train(page, epochs: int, protocol: str, discover: bool = True) -> None:
     go(page, "Train")
+    if not discover:
+        page.get_by_text("Evaluate only", exact=False).first.click()
     page.get_by_text(f"{protocol} —", exact=False).first.click()
+    page.get_by_role("spinbutton", name="Discovery seeds (consensus and stability)").fill("2")
     page.get_by_text("Advanced settings (paper defaults)").click()
     page.get_by_label("Epochs").fill(str(epochs))
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_role("button", name="Cancel this run").wait_for()  # the new job is shown
     page.get_by_text("Training finished.").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    if discover:
+        page.get_by_text("Discovery finished").wait_for(timeout=TRAIN_TIMEOUT_MS)
 
 
-def test_train_evaluate_explore_curate_export(page):
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox."""
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=option).click()
+
+
+def download(page, button: str) -> Path:
+    with page.expect_download() as done:
+        page.get_by_role("button", name=button).click()
+    return Path(done.value.path())
+
+
+def test_train_evaluate_discover_explore_curate_export(page):
     page.get_by_text("Active dataset: demo (synthetic)").wait_for()
     shot(page, "1-data")
     started = time.perf_counter()
-    train(page, epochs=3, protocol="tf-matched")
+    train(page, epochs=3, protocol="candidates")
+    print(f"click Train → evaluation and discovery of the demo: "
+          f"{time.perf_counter() - started:.1f} s")
+    shot(page, "2-train")
     page.get_by_role("link", name="See the ROC and PR curves").click()
     page.get_by_text("ROC curve (AUROC in legend)").wait_for()
-    print(f"click Train → ROC curve on the demo: {time.perf_counter() - started:.1f} s")
+    page.get_by_text("Verdict", exact=False).first.wait_for()
     shot(page, "2-evaluate")
 
     go(page, "Explore candidates")
+    page.get_by_text("Novel pairs (discovery)").wait_for()
+    page.get_by_text("expected precision", exact=False).first.wait_for()
+    expect(page.get_by_text("100 pairs match")).to_be_visible()
     frame = page.frame_locator("iframe").first
     frame.locator("canvas").first.wait_for()
     shot(page, "3-explore")
@@ -125,10 +149,16 @@ def test_train_evaluate_explore_curate_export(page):
     go(page, "Runs")
     shot(page, "5-runs")
     go(page, "Export")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download CSV").click()
-    table = pd.read_csv(download.value.path())
-    assert list(table.columns[:3]) == ["Gene1", "Gene2", "EdgeWeight"] and len(table) > 100
+    page.get_by_text("the current view: 100 pairs").wait_for()
+    ranked = pd.read_csv(download(page, "Download 100 pairs"), sep="\t")  # as BEELINE reads
+    assert list(ranked.columns) == ["Gene1", "Gene2", "EdgeWeight"] and len(ranked) == 100
+    assert ranked["EdgeWeight"].is_monotonic_decreasing and (ranked["EdgeWeight"] >= 0).all()
+    choose(page, "Format", "GraphML — Cytoscape, Gephi (node roles; edge status, stability, "
+                           "verdict)")
+    graph = nx.read_graphml(download(page, "Download 100 pairs"))
+    assert graph.number_of_edges() == 100
+    assert {d["status"] for *_, d in graph.edges(data=True)} == {"novel"}
+    assert all(0 <= d["stability"] <= 1 for *_, d in graph.edges(data=True))
     shot(page, "6-export")
 
 
@@ -156,11 +186,9 @@ def test_hostile_gene_names_never_execute(page, tmp_path):
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # and uploaded
     page.get_by_role("button", name="Load these files").click()
     page.get_by_text("Active dataset: hostile-expr").wait_for()
-    train(page, epochs=2, protocol="random")
+    train(page, epochs=2, protocol="random", discover=False)
     go(page, "Explore candidates")
-    page.get_by_text("Known edges", exact=True).click()
-    page.get_by_role("slider").first.focus()
-    page.keyboard.press("Home")  # percentile cut-off 0: every known edge of the gene
+    page.get_by_text("Known edges", exact=True).click()  # every known edge of the gene
     page.get_by_label("Gene", exact=True).fill(HOSTILE[0])
     page.keyboard.press("Enter")
     expect(page.get_by_text(re.compile(r"^[1-9][\d,]* pairs match"))).to_be_visible()

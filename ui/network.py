@@ -30,7 +30,10 @@ EDGE_STYLES = {  # status -> (colour, dashed, legend)
     FALSE_POSITIVE: ("#dc3912", True, "red dashed: false positives"),
     TEST_NEGATIVE: ("#bbbbbb", True, "light grey dashed: test negatives"),
     TRAINING_NEGATIVE: ("#e7ba52", True, "yellow dashed: training negatives")}
-FONT = {"size": 22, "face": "sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"}
+FONT = {"size": 16, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}
+# the layout spans about this many canvas units: vis.js then fits it at a zoom near 1, so that
+# labels are drawn at their font size (below ~5 px it would not draw them at all)
+SPREAD = 550
 
 
 @dataclass
@@ -54,11 +57,10 @@ def network_view(table: pd.DataFrame, max_nodes: int = MAX_NODES, height_px: int
                   cdn_resources="in_line")
     net.toggle_physics(False)
     regulators = set(shown["regulator"])
-    scale = 300 * np.sqrt(max(len(graph), 1))  # spread grows with the number of genes
     for gene, (x, y) in positions.items():
         role = "regulator" if gene in regulators else "target"
         net.add_node(_safe(gene), label=_safe(gene), title=f"{_safe(gene)} ({role})",
-                     color=COLOURS[role], x=float(x) * scale, y=float(y) * scale,
+                     color=COLOURS[role], x=float(x) * SPREAD, y=float(y) * SPREAD,
                      shape="dot", size=16 if role == "regulator" else 11, font=FONT)
     ranks = shown["rank"].to_numpy(dtype=float)
     best, worst = (ranks.min(), ranks.max()) if len(ranks) else (1.0, 1.0)
