@@ -87,11 +87,14 @@ def test_infer_ranks_pairs_from_tables_in_one_call(demo):
     from gnt_core.io import make_demo_tables
 
     expression, network, tfs = make_demo_tables()
-    edges = gnt_core.infer(expression.T, network, tfs, epochs=2)  # cells × genes works too
+    edges = gnt_core.infer(expression.T, network, tfs, seeds=2, epochs=2)  # cells × genes too
     assert list(edges.columns[:3]) == ["Gene1", "Gene2", "EdgeWeight"]
     assert edges["rank"].tolist() == list(range(1, len(edges) + 1))
     assert np.all(np.diff(edges["EdgeWeight"].to_numpy()) <= 0)
-    assert set(edges["Gene1"]) <= set(network["Gene1"])
+    assert (edges["EdgeWeight"] >= 0).all() and (edges["status"] == "novel").all()
+    assert {"stability", "expected_precision"} <= set(edges.columns)
+    known = set(zip(network["Gene1"], network["Gene2"], strict=True))
+    assert not known & set(zip(edges["Gene1"], edges["Gene2"], strict=True))
     with pytest.raises(TypeError, match="unknown settings"):
         gnt_core.infer(expression, network, epoch=2)
 

@@ -11,7 +11,7 @@ import sys
 import gnt_core
 from gnt_core.io import make_demo_tables
 expression, network, tfs = make_demo_tables()
-edges = gnt_core.infer(expression, network, tfs, epochs=2)
+edges = gnt_core.infer(expression, network, tfs, seeds=2, epochs=2)
 assert list(edges.columns[:3]) == ["Gene1", "Gene2", "EdgeWeight"] and len(edges) > 1000
 app = [m for m in ("streamlit", "plotly", "pyvis") if m in sys.modules]
 assert not app, app

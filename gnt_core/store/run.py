@@ -5,8 +5,9 @@ The files of one run directory:
 
     status.json            state: queued | running | complete | failed | cancelled, with the
                            error, device and worker pid; 'complete' is written last
-    config.json            every parameter (settings, phase-1 config), the dataset's summary and
-                           load report, package versions, input sha256s
+    config.json            mode (evaluate | discover), every parameter (settings, phase-1 config;
+                           a discovery's settings and the evaluation runs it used), the
+                           dataset's summary and load report, package versions, input sha256s
     data/genes.csv         gene, regulator (has out-edges), listed_tf
     data/network.csv       the cleaned network: regulator, target[, weight, sign]
     data/expression.npz    the expression matrix (genes × cells) and the cell names
@@ -15,11 +16,16 @@ The files of one run directory:
                            the other per-gene arrays of the pair features), svm.npz
     gne_mlp/               the GNE-MLP ablation, the same three files
     predictions/test.csv   gene_a, gene_b, label and every method's score of the test pairs
-    metrics.json           test metrics per method, validation choices, candidates, timings
+    metrics.json           (evaluation runs) test metrics per method, validation choices,
+                           candidates, timings
     curves.json            ROC and PR points per method
     history.json           per-epoch loss and validation AUROC per model
-    candidates.csv         the ranked candidate pairs
+    candidates.csv         the ranked candidate pairs (with their status; a discovery run's are
+                           the novel pairs with stability and expected precision)
     candidates.parquet     every candidate score (genome-scale universes only)
+    discovery.json         (discovery runs) pairs, seeds, folds, epochs, the cross-fitting scheme,
+                           the evaluation runs it was calibrated on, seconds
+    calibration.json       (discovery runs) expected precision and recall against rank fraction
     job.json               (app jobs) dataset spec, settings, device, group, submission time
     progress.json          (app jobs) stage, step, fraction, elapsed and remaining time, epochs
     log.txt                (app jobs) the worker process's output

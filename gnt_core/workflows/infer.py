@@ -1,6 +1,10 @@
-"""One call from data to a ranked edge list, in the spirit of arboreto's `grnboost2`:
+"""One call from data to a ranked list of novel edges, in the spirit of arboreto's `grnboost2`:
 
-    edges = gnt_core.infer(expression, network, tfs=None, epochs=30)
+    edges = gnt_core.infer(expression, network, tfs=None, seeds=5, epochs=30)
+
+It does what `gnt discover` does: an evaluation under the `candidates` protocol chooses the
+phase-1 epoch count and calibrates expected precision, then discovery trains on every known edge
+(cross-fitted, `seeds` seeds) and ranks every pair that is not a known edge.
 
 `expression` is a path (CSV/TSV/.h5ad) or a DataFrame (genes × cells or cells × genes: the axis
 whose names match the network's genes holds the genes); `network` a path or a DataFrame of
@@ -12,42 +16,43 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import fields, replace
+from pathlib import Path
 
 import pandas as pd
 
 from ..io import Source, load_dataset
-from ..science.candidates import score_candidates
-from ..science.predictor import GNTLinkPredictor
-from ..science.splits import split_pairs
-from ..settings import RunSettings, TrainConfig, preset
+from ..outputs.export import to_spreadsheet
+from ..settings import DiscoverySettings, RunSettings, TrainConfig, preset
+from ..store.run import Run
+from .discover import run_discovery
+from .pipeline import run_pipeline
 
 Table = str | os.PathLike | pd.DataFrame
 
 
 def infer(expression: Table, network: Table, tfs: str | os.PathLike | Iterable[str] | None = None,
-          *, preset_name: str = "default", **settings) -> pd.DataFrame:
-    """Train GNT on the known network and rank every regulator × gene pair.
+          *, seeds: int = DiscoverySettings.seeds, preset_name: str = "default",
+          **settings) -> pd.DataFrame:
+    """Rank the novel regulator → target pairs, best first.
 
-    `settings` are RunSettings fields (protocol, seed, universe, features, …) or TrainConfig
-    fields (epochs, dim, device, …). Returns `Gene1, Gene2, EdgeWeight` (the pair's score,
-    higher = more confident), then rank, percentile, rank_in_regulator and `known` (the split
-    the pair is a known edge in, or '' for pairs not in the network).
+    `settings` are RunSettings fields (seed, universe, features, …) or TrainConfig fields
+    (epochs, dim, device, …). Returns `Gene1, Gene2, EdgeWeight` (non-negative, higher = more
+    confident), then score, rank, status, stability, expected_precision, expected_recall and the
+    hub-aware columns (known degrees, ranks within the regulator and the target).
     """
-    run = _settings(preset_name, settings)
+    run_settings = _settings(preset_name, settings)
     dataset = load_dataset(_source(expression, "expression"), _source(network, "network"),
                            tfs=None if tfs is None else _source(tfs, "tfs"), name="infer")
-    split = split_pairs(dataset.edges, dataset.n_genes, protocol=run.protocol, seed=run.seed,
-                        regulators=dataset.regulators)
-    predictor = GNTLinkPredictor.from_settings(run)
-    predictor.fit(dataset.expression, split.train, split.val)
-    table = score_candidates(predictor, dataset, split, universe=run.universe,
-                             device=run.train.device).table
-    table = table.rename(columns={"regulator": "Gene1", "target": "Gene2",
-                                  "score": "EdgeWeight"})
-    return table[["Gene1", "Gene2", "EdgeWeight", "rank", "percentile", "rank_in_regulator",
-                  "known"]]
+    with tempfile.TemporaryDirectory(prefix="gnt-infer-") as folder:
+        evaluation = Run.create(Path(folder), "evaluation")
+        run_pipeline(dataset, run_settings, evaluation)
+        discovery = Run.create(Path(folder), "discovery")
+        run_discovery(dataset, run_settings, DiscoverySettings(seeds=seeds), discovery,
+                      [evaluation])
+        return to_spreadsheet(discovery.candidates())
 
 
 def _settings(name: str, values: dict) -> RunSettings:
@@ -56,7 +61,8 @@ def _settings(name: str, values: dict) -> RunSettings:
     unknown = sorted(set(values) - train_fields - run_fields)
     if unknown:
         raise TypeError(f"infer() got unknown settings {', '.join(unknown)}")
-    base = preset(name, ablation=False, **{k: v for k, v in values.items() if k in run_fields})
+    base = preset(name, ablation=False, protocol="candidates",
+                  **{k: v for k, v in values.items() if k in run_fields})
     train = replace(base.train, seed=base.seed,
                     **{k: v for k, v in values.items() if k in train_fields})
     return replace(base, train=train)
