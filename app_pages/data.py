@@ -4,7 +4,7 @@ import streamlit as st
 
 from gnt_core.io import GntInputError
 from gnt_core.store.datasets import folder_spec, list_specs, store_upload
-from ui import charts, state
+from ui import access, charts, state
 from ui.text import plain
 
 ORIENTATIONS = {"detect from the network's gene names": "auto",
@@ -49,22 +49,25 @@ with load_tab, st.form("upload"):
     ignore_case = right.checkbox("Match gene names ignoring upper/lower case")
     if st.form_submit_button("Load these files", type="primary"):
         try:
-            spec, _ = store_upload({"expression": expression, "network": network, "tfs": tfs},
-                                   orientation=ORIENTATIONS[orientation],
-                                   ignore_case=ignore_case)
+            spec = store_upload({"expression": expression, "network": network, "tfs": tfs},
+                                orientation=ORIENTATIONS[orientation], ignore_case=ignore_case)
             state.set_dataset(spec)
             st.toast(f"Loaded {plain(spec.name)}. It is now the active dataset.")
             st.rerun()
         except GntInputError as err:
             st.error(f"These files could not be used, and nothing was changed. {plain(err)}")
 
+roots = access.folder_roots()
 with folder_tab, st.form("folder"):
-    path = st.text_input("Folder on this computer", placeholder="../shared/data/beeline-mdc/"
-                         "specific", help="A folder with BL--ExpressionData.csv or "
-                         "ExpressionData.csv and BL--network.csv or refNetwork.csv.")
+    if roots is not None:
+        st.caption("This server is shared: folders can be opened from its data roots only ("
+                   + (plain(", ".join(map(str, roots))) or "none configured") + ").")
+    path = st.text_input("Folder on the server", placeholder="beeline-mdc/specific",
+                         help="A folder with BL--ExpressionData.csv or ExpressionData.csv and "
+                              "BL--network.csv or refNetwork.csv.")
     if st.form_submit_button("Open folder") and path.strip():
         try:
-            spec, _ = folder_spec(path.strip())
+            spec = folder_spec(path.strip(), data_roots=roots)
             state.set_dataset(spec)
             st.toast(f"Opened {plain(spec.name)}. It is now the active dataset.")
             st.rerun()

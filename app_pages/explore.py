@@ -5,8 +5,9 @@ import streamlit as st
 
 from gnt_core.outputs.filters import add_links, add_verdicts, filter_candidates
 from gnt_core.outputs.literature import ORGANISMS
+from gnt_core.store.access import audit
 from gnt_core.store.verdicts import VERDICTS, VerdictStore
-from ui import state
+from ui import access, state
 from ui.candidates import choose_list, expected_line, filter_widgets
 from ui.network import MAX_NODES, network_view
 from ui.text import plain
@@ -102,7 +103,10 @@ with curate_tab:
         if st.form_submit_button("Save verdict", type="primary"):
             try:
                 store.set(regulator, target, verdict, note, pmids,
-                          dataset=config.dataset_name, run_id=candidates.run.id)
+                          dataset=config.dataset_name, run_id=candidates.run.id,
+                          user=access.require_user())
+                audit(access.require_user(), "verdict", regulator=regulator, target=target,
+                      verdict=verdict, run=candidates.run.id)
                 st.toast(f"Saved: {verdict}")
                 st.rerun()
             except ValueError as err:

@@ -1,13 +1,16 @@
-"""Runs: every run on disk; open one, compare two side by side, delete with confirmation."""
+"""Runs: every run on disk; open one, compare two side by side, delete with confirmation,
+clean up failed and old runs."""
 
 import pandas as pd
 import streamlit as st
 
 from gnt_core.science.metrics import format_metrics, metrics_frame
-from gnt_core.store.run import ACTIVE_STATES, Run, list_runs
+from gnt_core.store.access import audit
+from gnt_core.store.run import ACTIVE_STATES, Run, collect_garbage, list_runs
+from gnt_core.store.verdicts import VerdictStore
 from gnt_core.vocabulary import METHOD_LABELS
 from gnt_core.workflows.jobs import cancel
-from ui import state
+from ui import access, state
 from ui.text import plain
 
 st.title("Runs")
@@ -49,8 +52,20 @@ with right.popover("Delete it…"):
         st.write("Cancel it first: it is still active.")
     elif st.button("Yes, delete", key="confirm_delete"):
         Run(by_id[chosen].path).delete()
+        audit(access.require_user(), "delete run", run=chosen)
         st.session_state.pop("run", None)
         st.query_params.pop("run", None)
+        st.rerun()
+
+with st.expander("Clean up: remove failed, cancelled and old runs"):
+    days = st.number_input("Also remove finished runs older than this many days (0 = keep "
+                           "them)", 0, 3650, 0)
+    keep = set(VerdictStore().table()["run_id"])
+    doomed = collect_garbage(older_than_days=days or None, keep=keep, dry_run=True)
+    st.write(f"{len(doomed)} run(s) would be removed; runs that verdicts refer to are kept.")
+    if doomed and st.button(f"Remove {len(doomed)} run(s)", key="confirm_gc"):
+        removed = collect_garbage(older_than_days=days or None, keep=keep)
+        audit(access.require_user(), "gc", runs=[p.name for p in removed])
         st.rerun()
 
 st.subheader("Compare two runs")

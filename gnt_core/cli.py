@@ -1,4 +1,5 @@
-"""The `gnt` command: demo, train, evaluate, discover, benchmark, score.
+"""The `gnt` command: demo, train, evaluate, discover, benchmark, score; serve, add-user,
+remove-user, gc.
 
 Input problems print one paragraph on stderr and exit with status 2, without a traceback.
 """
@@ -6,6 +7,8 @@ Input problems print one paragraph on stderr and exit with status 2, without a t
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 import textwrap
 from dataclasses import replace
@@ -25,7 +28,8 @@ from .outputs.filters import (
 from .science.candidates import UNIVERSES
 from .science.metrics import metrics_frame
 from .settings import PRESET_DESCRIPTIONS, PRESETS, DiscoverySettings, TrainConfig, preset
-from .store.run import Run
+from .store.access import ENV_DATA_ROOTS, add_user, audit, has_users, is_loopback, remove_user
+from .store.run import Run, collect_garbage
 from .store.storage import write_bytes
 from .store.verdicts import VerdictStore
 from .vocabulary import (
@@ -175,6 +179,34 @@ def _parser() -> argparse.ArgumentParser:
     discover.add_argument("--out", type=Path, required=True, help="run directory to create")
     discover.set_defaults(handler=_discover)
 
+    serve = commands.add_parser("serve", help="start the app (127.0.0.1 by default; another "
+                                "address is a shared server and needs users)")
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--data-root", type=Path, action="append", default=[],
+                       help="on a shared server, a folder users may open datasets from "
+                            "(repeat for several)")
+    serve.set_defaults(handler=_serve)
+
+    add_user = commands.add_parser("add-user", help="add (or reset) a user of a shared server; "
+                                   "the password is read from the terminal, or stdin")
+    add_user.add_argument("name")
+    add_user.set_defaults(handler=_add_user)
+    remove_user = commands.add_parser("remove-user", help="remove a user of a shared server")
+    remove_user.add_argument("name")
+    remove_user.set_defaults(handler=_remove_user)
+
+    gc = commands.add_parser("gc", help="remove failed and cancelled runs (and, with "
+                             "--older-than, old ones); runs with verdicts are kept")
+    gc.add_argument("--older-than", type=float, metavar="DAYS",
+                    help="also remove complete runs last updated more than DAYS days ago")
+    gc.add_argument("--include-verdicts", action="store_true",
+                    help="remove runs that verdicts refer to as well")
+    gc.add_argument("--dry-run", action="store_true", help="only list what would go")
+    gc.add_argument("--root", type=Path, help="runs folder (default: $GNT_HOME/runs)")
+    gc.set_defaults(handler=_gc)
+
     score = commands.add_parser("score", parents=[device],
                                 help="export a run's ranked pairs (an evaluation run can be "
                                      "rescored over another universe)")
@@ -318,6 +350,54 @@ def _score(args) -> int:
         table = add_verdicts(table, verdicts.table())
     write_bytes(args.out, export_bytes(table, fmt))
     print(f"wrote {len(table)} ranked pairs to {args.out} ({fmt})")
+    return 0
+
+
+def _serve(args) -> int:
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    if not app.is_file():
+        raise GntInputError(f"{app} is missing: gnt serve runs the app of a GNT Explorer "
+                            "checkout (app.py beside gnt_core/)")
+    if not is_loopback(args.address) and not has_users():
+        raise GntInputError(f"--address {args.address} would share the app with other machines, "
+                            "and a shared server needs users: add them with 'gnt add-user "
+                            "NAME' first (or serve on 127.0.0.1)")
+    roots = os.pathsep.join(str(p.resolve()) for p in args.data_root)
+    os.environ[ENV_DATA_ROOTS] = roots or os.environ.get(ENV_DATA_ROOTS, "")
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app),
+                              "--server.address", args.address, "--server.port",
+                              str(args.port)])
+    return 0
+
+
+def _add_user(args) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise GntInputError("the two passwords differ; nothing was changed")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    add_user(args.name, password)
+    print(f"user {args.name} can log in to a shared server")
+    return 0
+
+
+def _remove_user(args) -> int:
+    if not remove_user(args.name):
+        raise GntInputError(f"there is no user {args.name!r}")
+    print(f"user {args.name} removed")
+    return 0
+
+
+def _gc(args) -> int:
+    store = VerdictStore.existing()
+    keep = set() if args.include_verdicts or store is None else set(store.table()["run_id"])
+    removed = collect_garbage(args.root, older_than_days=args.older_than, keep=keep,
+                              dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    print(f"{verb} {len(removed)} run(s)" + "".join(f"\n  {p}" for p in removed))
+    if not args.dry_run:
+        audit(getpass.getuser(), "gc", runs=[p.name for p in removed])
     return 0
 
 

@@ -6,12 +6,14 @@ go to tests/_artifacts/ (not committed) for a person to look at.
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import networkx as nx
 import pandas as pd
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "tests" / "_artifacts"
 HOSTILE = ['<img src=x onerror="window.__xss=1">', '"><script>window.__xss=2</script>']
 TRAIN_TIMEOUT_MS = 180_000
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def free_port() -> int:
@@ -62,17 +65,31 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server):
+    """A browser page on the app, with every request that would leave the machine blocked
+    (and the test failing if one was tried: the app must work offline)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    blocked = []
+
+    def only_local(route) -> None:
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         context = browser.new_context(viewport={"width": 1400, "height": 1800},
                                       accept_downloads=True)
+        context.route("**/*", only_local)
         page = context.new_page()
         page.set_default_timeout(60_000)
         page.goto(server)
         yield page
         browser.close()
+    assert not blocked, f"requests that would leave the machine: {blocked}"
 
 
 def shot(page, name: str) -> None:
@@ -200,3 +217,32 @@ def test_hostile_gene_names_never_execute(page, tmp_path):
     html = page.locator("iframe").first.get_attribute("srcdoc") or ""
     assert HOSTILE[0] not in html and "<script>window.__xss" not in html
     assert "\\u0026lt;img src=x" in html  # shown, escaped, as a node label
+
+
+def test_a_killed_reader_leaves_the_server_and_the_dataset_as_they_were(page, server,
+                                                                         demo_files):
+    from gnt_core.io.isolated import MARKER
+
+    page.get_by_text("Active dataset: demo (synthetic)").wait_for()
+    inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
+    inputs.first.wait_for(state="attached")
+    inputs.nth(0).set_input_files(str(demo_files["expression"]))
+    inputs.nth(1).set_input_files(str(demo_files["network"]))
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
+    page.get_by_role("button", name="Load these files").click()
+    deadline, killed = time.time() + 30, None
+    while killed is None and time.time() < deadline:  # the reader, as soon as it starts
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and MARKER.encode() in (
+                        entry / "cmdline").read_bytes().split(b"\0"):
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    killed = entry.name
+                    break
+            except OSError:
+                continue
+    assert killed, "no reader process was seen"
+    page.get_by_text("the reader stopped", exact=False).wait_for()
+    expect(page.get_by_text("Active dataset: demo (synthetic)")).to_be_visible()
+    assert urllib.request.urlopen(f"{server}/_stcore/health", timeout=5).read() == b"ok"
+    shot(page, "8-killed-reader")

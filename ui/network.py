@@ -1,10 +1,12 @@
-"""An interactive network of candidate pairs, as a self-contained HTML page (pyvis, vis.js inlined,
-so it works offline). Positions come from networkx; physics is off. Every label and tooltip is
-HTML-escaped, and pyvis writes the data with Jinja's `tojson`, which escapes <, > and &."""
+"""An interactive network of candidate pairs, as a self-contained HTML page: pyvis, with vis.js
+inlined and the template's remote Bootstrap links removed, so that it works offline. Positions
+come from networkx; physics is off. Every label and tooltip is HTML-escaped, and pyvis writes the
+data with Jinja's `tojson`, which escapes <, > and &."""
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import networkx as nx
@@ -77,8 +79,15 @@ def network_view(table: pd.DataFrame, max_nodes: int = MAX_NODES, height_px: int
     legend = " · ".join(["orange: regulators", "green dots: targets",
                          *(EDGE_STYLES[k][2] for k in EDGE_STYLES if k in kinds),
                          "thicker = better rank. Hover for details."])
-    return NetworkView(net.generate_html(notebook=False), graph.number_of_nodes(),
+    return NetworkView(offline(net.generate_html(notebook=False)), graph.number_of_nodes(),
                        len(shown), len(shown) < len(table), len(table), legend)
+
+
+def offline(page: str) -> str:
+    """The page without the remote stylesheets and scripts pyvis's template links (Bootstrap
+    from a CDN, used for nothing this view needs): the view then never calls out."""
+    page = re.sub(r"<link\b[^>]*\bhref=[\"']https?://[^>]*>", "", page)
+    return re.sub(r"<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", "", page)
 
 
 def _cap(table: pd.DataFrame, max_nodes: int) -> pd.DataFrame:

@@ -4,13 +4,12 @@ preallocated float32 array) and AnnData .h5ad; names and values checked."""
 from __future__ import annotations
 
 import csv
-import gzip
 import itertools
 import os
 import re
+import shutil
 import tempfile
 import warnings
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +26,7 @@ from .sniff import (
     Place,
     Source,
     locate,
-    open_binary,
+    open_decompressed,
     open_text,
     ragged_error,
     sniff,
@@ -151,16 +150,9 @@ def _split_name(line: str, layout: Layout, trailing: int) -> tuple[str, str]:
 def _count_lines(src: Source) -> int:
     """Newlines in the (decompressed) file, plus one: an upper bound on its rows."""
     count = 1
-    with open_binary(src) as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-        raw.seek(0)
-        stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
-        try:
-            for block in iter(lambda: stream.read(1 << 22), b""):
-                count += block.count(b"\n")
-        except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-            raise GntInputError(f"{source_name(src)}: the gzip data is truncated or corrupt "
-                                f"({err}). Download or compress the file again.") from None
+    with open_decompressed(src) as stream:
+        for block in iter(lambda: stream.read(1 << 22), b""):
+            count += block.count(b"\n")
     return count
 
 
@@ -329,6 +321,7 @@ def read_h5ad(src: Source) -> ExpressionTable:
                             "(pip install anndata), or export the matrix as CSV.") from None
     try:
         with _as_path(src) as path:
+            _check_h5ad_size(anndata.read_h5ad(path, backed="r"), name)
             adata = anndata.read_h5ad(path)
     except GntInputError:
         raise
@@ -345,6 +338,15 @@ def read_h5ad(src: Source) -> ExpressionTable:
                                  name)
 
 
+def _check_h5ad_size(backed, name: str) -> None:
+    """Refuse, from the shape alone, a matrix beyond the limits (before any of it is read)."""
+    n_cells, n_genes = backed.shape
+    backed.file.close()
+    if n_genes > limits.MAX_GENES or n_cells > limits.MAX_CELLS or (
+            n_genes * n_cells > limits.MAX_VALUES):
+        raise _too_large(name, f"X holds {n_cells:,} cells × {n_genes:,} genes")
+
+
 @contextmanager
 def _as_path(src: Source) -> Iterator[str]:
     if isinstance(src, str | os.PathLike):
@@ -354,7 +356,7 @@ def _as_path(src: Source) -> Iterator[str]:
         return
     with tempfile.NamedTemporaryFile(suffix=".h5ad") as tmp:
         src.seek(0)
-        tmp.write(src.read())
+        shutil.copyfileobj(src, tmp, 1 << 20)
         tmp.flush()
         yield tmp.name
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from . import limits
 from .dataset import GntInputError
 
 Source = str | os.PathLike | BinaryIO
@@ -52,26 +53,101 @@ def open_binary(src: Source) -> Iterator[BinaryIO]:
         src.seek(0)
 
 
+class BoundedStream(io.RawIOBase):
+    """The decompressed bytes of a file, counted as they stream: a line longer than
+    MAX_LINE_BYTES, more than MAX_DECOMPRESSED_BYTES in all, or more than
+    MAX_COMPRESSION_RATIO times the compressed size (a decompression bomb) stops the read with
+    a GntInputError that names the limit. Memory stays at the size of one read."""
+
+    def __init__(self, inner: BinaryIO, name: str, compressed_bytes: int | None):
+        self.inner, self.name = inner, name
+        self.compressed_bytes = compressed_bytes
+        self.total = 0
+        self.line = 0  # bytes since the last newline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self.total += size
+        first = data.find(b"\n")
+        if first < 0:
+            self.line += size
+            longest = self.line
+        else:  # a line inside one read is shorter than the read, itself far below the limit
+            longest = self.line + first
+            self.line = size - data.rfind(b"\n") - 1
+        self._check(longest)
+        return size
+
+    def _check(self, longest: int) -> None:
+        if longest > limits.MAX_LINE_BYTES:
+            self._refuse(f"a line longer than {limits.MAX_LINE_BYTES // limits.MiB} MB, the "
+                         "longest GNT Explorer reads")
+        if self.total > limits.MAX_DECOMPRESSED_BYTES:
+            self._refuse(f"more than {limits.MAX_DECOMPRESSED_BYTES // limits.MiB:,} MB of "
+                         "text, the most GNT Explorer reads from one file")
+        if (self.compressed_bytes is not None and self.total > limits.RATIO_GRACE_BYTES
+                and self.total > limits.MAX_COMPRESSION_RATIO * self.compressed_bytes):
+            self._refuse(f"it decompresses to more than {limits.MAX_COMPRESSION_RATIO} times "
+                         "its compressed size (a decompression bomb, or a file that is not "
+                         "data)")
+
+    def _refuse(self, what: str) -> None:
+        raise GntInputError(f"{self.name}: reading stopped at {self.total // limits.MiB:,} MB: "
+                            f"{what}. Check that this is the right file; split or filter it "
+                            "and load again.")
+
+
+OTHER_COMPRESSIONS = {b"PK\x03\x04": "a zip archive (an Excel .xlsx workbook is one)",
+                      b"BZh": "bzip2-compressed", b"\xfd7zXZ\x00": "xz-compressed",
+                      b"\x28\xb5\x2f\xfd": "zstd-compressed"}
+
+
+@contextmanager
+def open_decompressed(src: Source) -> Iterator[BinaryIO]:
+    """The file's bytes, gunzipped when gzipped, through a BoundedStream."""
+    name = source_name(src)
+    with open_binary(src) as raw:
+        head = raw.read(8)
+        raw.seek(0, os.SEEK_END)
+        size = raw.tell()
+        raw.seek(0)
+        for magic, kind in OTHER_COMPRESSIONS.items():
+            if head.startswith(magic):
+                raise GntInputError(f"{name}: this binary file is {kind}; GNT Explorer reads "
+                                    "plain or gzipped CSV/TSV text. Export or decompress it as "
+                                    "text (or gzip it) and load again.")
+        gzipped = head[:2] == b"\x1f\x8b"
+        inner = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+        stream = io.BufferedReader(BoundedStream(inner, name, size if gzipped else None),
+                                   buffer_size=1 << 20)
+        try:
+            yield stream
+        except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+            raise GntInputError(f"{name}: the gzip data is truncated or corrupt ({err}). "
+                                "Download or compress the file again.") from None
+        finally:
+            stream.detach()
+            if gzipped:
+                inner.close()
+
+
 @contextmanager
 def open_text(src: Source) -> Iterator[TextIO]:
-    """Open plain or gzipped UTF-8 text (a byte-order mark is skipped)."""
-    with open_binary(src) as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-        raw.seek(0)
-        stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+    """Open plain or gzipped UTF-8 text (a byte-order mark is skipped), bounded."""
+    with open_decompressed(src) as stream:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:
             yield text
-        except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-            raise GntInputError(f"{source_name(src)}: the gzip data is truncated or corrupt "
-                                f"({err}). Download or compress the file again.") from None
         except UnicodeDecodeError:
             raise GntInputError(f"{source_name(src)}: this is not UTF-8 text (a binary file, or "
                                 "another encoding). Save it as UTF-8 CSV or TSV.") from None
         finally:
             text.detach()
-            if gzipped:
-                stream.close()
 
 
 @dataclass

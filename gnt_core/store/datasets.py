@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..io import Dataset, GntInputError, demo_dataset, load_beeline_folder, load_dataset
-from .storage import from_known_fields, gnt_home, safe_name, write_json
+from ..io.isolated import check_files
+from .access import resolve_in_roots
+from .storage import ensure_free_space, from_known_fields, gnt_home, safe_name, write_json
 
 ROLES = ("expression", "network", "tfs")
 KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".gz", ".csv", ".tsv", ".txt", ".h5ad")
@@ -55,67 +58,88 @@ def datasets_root() -> Path:
 
 
 def folder_spec(folder: str | Path, *, orientation: str = "auto", ignore_case: bool = False,
-                root: Path | None = None) -> tuple[DatasetSpec, Dataset]:
-    """A BEELINE folder opened by path: loaded first (validation), then remembered."""
-    path = Path(folder).expanduser().resolve()
+                root: Path | None = None, data_roots: list[Path] | None = None) -> DatasetSpec:
+    """A BEELINE folder opened by path: read first in a limited process, then remembered.
+    With `data_roots` (a shared server), only folders inside one of them may be opened."""
+    path = (resolve_in_roots(str(folder), data_roots) if data_roots is not None
+            else Path(folder).expanduser().resolve())
     spec = DatasetSpec(id="folder-" + hashlib.sha256(str(path).encode()).hexdigest()[:12],
                        kind="folder", name=safe_name(f"{path.parent.name}-{path.name}"),
                        folder=str(path), orientation=orientation, ignore_case=ignore_case)
-    dataset = spec.load()
+    check_files({"folder": str(path), "orientation": orientation, "ignore_case": ignore_case},
+                str(path))
     root = Path(root) if root is not None else datasets_root()
     write_json(root / spec.id / "spec.json", spec.to_dict())
-    return spec, dataset
+    return spec
 
 
 def store_upload(files: dict[str, BinaryIO], *, orientation: str = "auto",
-                 ignore_case: bool = False, root: Path | None = None,
-                 ) -> tuple[DatasetSpec, Dataset]:
-    """Validate uploaded files (file objects with a .name) and keep a copy on disk.
+                 ignore_case: bool = False, root: Path | None = None) -> DatasetSpec:
+    """Keep uploaded files (file objects with a .name) on disk once a separate, memory-limited
+    process has read them without error.
 
-    Nothing is stored when the files do not load: the GntInputError propagates unchanged.
+    Nothing is kept when the files do not load: the GntInputError (naming the uploaded files)
+    propagates, and the staging folder is removed.
     """
     if files.get("expression") is None or files.get("network") is None:
         raise GntInputError("upload both an expression file and a network file")
-    dataset = load_dataset(files["expression"], files["network"], tfs=files.get("tfs"),
-                           orientation=orientation, ignore_case=ignore_case,
-                           name=_display_name(files["expression"]))
     root = Path(root) if root is not None else datasets_root()
-    digest = hashlib.sha256(json.dumps([orientation, ignore_case]).encode())
-    for role in ROLES:
-        if files.get(role) is not None:
-            digest.update(dataset.sha256[role].encode())
-    spec_id = digest.hexdigest()[:16]
-    final = root / spec_id
-    if not (final / "spec.json").is_file():
-        _write_upload(files, final, spec_id, dataset.name, orientation, ignore_case)
-    return get_spec(spec_id, root), dataset
-
-
-def _write_upload(files: dict[str, BinaryIO], final: Path, spec_id: str, name: str,
-                  orientation: str, ignore_case: bool) -> None:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=".upload-"))
+    root.mkdir(parents=True, exist_ok=True)
+    uploads = {role: files[role] for role in ROLES if files.get(role) is not None}
+    ensure_free_space(root, 2 * sum(_size(f) for f in uploads.values()), "keep the upload")
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=".upload-"))
     try:
-        paths = {}
-        for role in ROLES:
-            upload = files.get(role)
-            if upload is None:
-                continue
-            target = staging / (role + _suffix(getattr(upload, "name", "")))
-            upload.seek(0)
-            with open(target, "wb") as out:
-                shutil.copyfileobj(upload, out, 1 << 20)
-            upload.seek(0)
-            paths[role] = str(final / target.name)
-        original = {role: getattr(files[role], "name", "") for role in paths}
-        spec = DatasetSpec(id=spec_id, kind="files", name=name, orientation=orientation,
-                           ignore_case=ignore_case, **paths)
-        write_json(staging / "spec.json", spec.to_dict() | {"original_names": original})
-        staging.rename(final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        paths = _write_uploads(uploads, staging)
+        summary = _check_upload(paths, uploads, orientation, ignore_case)
+        digest = hashlib.sha256(json.dumps([orientation, ignore_case]).encode())
+        for role in uploads:
+            digest.update(summary["sha256"][role].encode())
+        spec_id = digest.hexdigest()[:16]
+        final = root / spec_id
         if not (final / "spec.json").is_file():
-            raise
+            spec = DatasetSpec(id=spec_id, kind="files", name=summary["name"],
+                               orientation=orientation, ignore_case=ignore_case,
+                               **{role: str(final / p.name) for role, p in paths.items()})
+            original = {role: getattr(f, "name", "") for role, f in uploads.items()}
+            write_json(staging / "spec.json", spec.to_dict() | {"original_names": original})
+            staging.rename(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return get_spec(spec_id, root)
+
+
+def _size(upload: BinaryIO) -> int:
+    upload.seek(0, os.SEEK_END)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
+def _write_uploads(uploads: dict[str, BinaryIO], staging: Path) -> dict[str, Path]:
+    paths = {}
+    for role, upload in uploads.items():
+        target = staging / (role + _suffix(getattr(upload, "name", "")))
+        upload.seek(0)
+        with open(target, "wb") as out:
+            shutil.copyfileobj(upload, out, 1 << 20)
+        upload.seek(0)
+        paths[role] = target
+    return paths
+
+
+def _check_upload(paths: dict[str, Path], uploads: dict[str, BinaryIO], orientation: str,
+                  ignore_case: bool) -> dict:
+    """The summary from the limited reader; its messages name the files as uploaded."""
+    request = {role: str(p) for role, p in paths.items()} | {
+        "orientation": orientation, "ignore_case": ignore_case,
+        "name": _display_name(uploads["expression"])}
+    try:
+        return check_files(request, "these files")
+    except GntInputError as err:
+        message = str(err)
+        for role, path in paths.items():
+            message = message.replace(str(path), Path(getattr(uploads[role], "name", role)).name)
+        raise GntInputError(message) from None
 
 
 def _suffix(filename: str) -> str:

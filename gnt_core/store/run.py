@@ -70,6 +70,7 @@ from ..vocabulary import (
     TEST_POSITIVE,
 )
 from .storage import (
+    ensure_free_space,
     from_known_fields,
     gnt_home,
     read_json,
@@ -397,7 +398,9 @@ class Run:
     def save_inputs(self, dataset: Dataset, settings: RunSettings, *, mode: str = EVALUATE,
                     discovery: dict | None = None, evaluations: list[str] | None = None
                     ) -> None:
-        """config.json and the copy of the dataset the run trains on."""
+        """config.json and the copy of the dataset the run trains on (refused, before anything
+        is written, when the disk could not hold the run)."""
+        ensure_free_space(self.path, estimate_run_bytes(dataset), "start this run")
         config = RunConfig(time.time(), settings, dataset.summary(), dataset.report.to_dict(),
                            package_versions(), mode, discovery, evaluations or [])
         write_json(self.path / "config.json", config.to_dict())
@@ -529,6 +532,34 @@ class Run:
         if path.parent != root or not (path / "status.json").exists():
             raise ValueError(f"{path} is not a run directory under {root}")
         shutil.rmtree(path)
+
+
+def estimate_run_bytes(dataset: Dataset) -> int:
+    """About what a run of this dataset writes: its copy of the expression, the candidate
+    table (~150 bytes per regulator × gene pair) and the models."""
+    pairs = len(dataset.regulators) * dataset.n_genes
+    return int(dataset.expression.nbytes + 150 * pairs + 50 * 2**20)
+
+
+def collect_garbage(root: Path | str | None = None, *, older_than_days: float | None = None,
+                    keep: set[str] = frozenset(), dry_run: bool = False) -> list[Path]:
+    """Remove failed and cancelled runs and, with `older_than_days`, complete runs older than
+    that. Active runs are never touched; nor is any run whose group holds a run id in `keep`
+    (for example the runs that verdicts refer to). Returns what was (or would be) removed."""
+    root = Path(root) if root is not None else default_runs_root()
+    if not root.is_dir():
+        return []
+    runs = [Run(p) for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    kept_groups = {r.group for r in runs if r.id in keep}
+    cutoff = time.time() - (older_than_days or 0) * 86400
+    chosen = [r for r in runs if r.group not in kept_groups and (
+        r.status.state in ("failed", "cancelled")
+        or (older_than_days is not None and r.status.complete
+            and r.raw_state().get("updated", time.time()) < cutoff))]
+    if not dry_run:
+        for run in chosen:
+            run.delete(root)
+    return [r.path for r in chosen]
 
 
 def read_pair_table(path: Path) -> pd.DataFrame:

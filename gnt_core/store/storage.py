@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TypeVar
@@ -18,7 +19,15 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from ..io.dataset import GntInputError
+
 T = TypeVar("T")
+MIN_FREE_BYTES = 1 << 30
+
+
+class NotEnoughSpace(GntInputError):
+    """The disk is too full for what was asked; nothing was written."""
+
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -32,6 +41,25 @@ def safe_name(name: str, max_length: int = 60) -> str:
     slug = _SAFE_NAME.sub("-", name).strip(".-")[:max_length].strip(".-")
     slug = re.sub(r"-{2,}", "-", slug)
     return slug or "run"
+
+
+def min_free_bytes() -> int:
+    """Disk space always left free under $GNT_HOME ($GNT_MIN_FREE_BYTES, default 1 GiB)."""
+    return int(os.environ.get("GNT_MIN_FREE_BYTES") or MIN_FREE_BYTES)
+
+
+def ensure_free_space(path: Path, needed: int, what: str) -> None:
+    """Refuse, before anything is written, when `needed` bytes would leave less than
+    min_free_bytes() free on the disk that holds `path`."""
+    existing = Path(path)
+    while not existing.exists():
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    if free - needed < min_free_bytes():
+        raise NotEnoughSpace(f"Not enough disk space to {what}: {free / 2**30:.1f} GiB free on "
+                             f"the disk of {existing}, {needed / 2**30:.1f} GiB needed, and "
+                             f"{min_free_bytes() / 2**30:.1f} GiB are always kept free. Delete "
+                             "old runs (Runs page, or gnt gc) or ask the administrator.")
 
 
 def write_bytes(path: Path, data: bytes) -> None:

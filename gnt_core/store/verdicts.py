@@ -26,8 +26,11 @@ CREATE TABLE IF NOT EXISTS verdicts (
     dataset   TEXT NOT NULL DEFAULT '',
     run_id    TEXT NOT NULL DEFAULT '',
     updated   REAL NOT NULL,
+    user      TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (regulator, target)
 )"""
+COLUMNS = ("regulator", "target", "verdict", "note", "pmids", "dataset", "run_id", "updated",
+           "user")
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Verdict:
     dataset: str
     run_id: str
     updated: float
+    user: str = ""  # who gave it (the login name on a shared server, else the OS account)
 
 
 def parse_pmids(text: str) -> str:
@@ -60,6 +64,9 @@ class VerdictStore:
         with closing(self._connect()) as db, db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
+            present = {row[1] for row in db.execute("PRAGMA table_info(verdicts)")}
+            if "user" not in present:  # a database of an earlier version
+                db.execute("ALTER TABLE verdicts ADD COLUMN user TEXT NOT NULL DEFAULT ''")
 
     @classmethod
     def existing(cls, path: Path | str | None = None) -> VerdictStore | None:
@@ -73,22 +80,23 @@ class VerdictStore:
         return db
 
     def set(self, regulator: str, target: str, verdict: str, note: str = "", pmids: str = "",
-            *, dataset: str = "", run_id: str = "") -> Verdict:
+            *, dataset: str = "", run_id: str = "", user: str = "") -> Verdict:
         if verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
         if len(note) > MAX_NOTE:
             raise ValueError(f"the note is longer than {MAX_NOTE} characters")
         row = Verdict(regulator, target, verdict, note, parse_pmids(pmids), dataset, run_id,
-                      time.time())
+                      time.time(), user)
         with closing(self._connect()) as db, db:
-            db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (row.regulator, row.target, row.verdict, row.note, row.pmids,
-                        row.dataset, row.run_id, row.updated))
+            db.execute(f"INSERT OR REPLACE INTO verdicts ({', '.join(COLUMNS)}) VALUES "
+                       f"({', '.join('?' * len(COLUMNS))})",
+                       tuple(getattr(row, c) for c in COLUMNS))
         return row
 
     def get(self, regulator: str, target: str) -> Verdict | None:
         with closing(self._connect()) as db:
-            found = db.execute("SELECT * FROM verdicts WHERE regulator = ? AND target = ?",
+            found = db.execute(f"SELECT {', '.join(COLUMNS)} FROM verdicts WHERE regulator = ? "
+                               "AND target = ?",
                                (regulator, target)).fetchone()
         return Verdict(*found) if found else None
 

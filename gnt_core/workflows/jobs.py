@@ -15,6 +15,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from contextlib import suppress
@@ -71,10 +72,12 @@ def submit(spec: DatasetSpec, settings: RunSettings, *, root: Path | None = None
                        "evaluations": [str(Path(p).resolve()) for p in evaluations or []]})
         run.set_state("queued", device=device)
         with open(run.log_path, "ab") as log:
-            subprocess.Popen([sys.executable, "-m", "gnt_core.workflows.jobs", str(run.path)],
-                             stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                             pass_fds=(lock,), start_new_session=True,
-                             env=os.environ | {"GNT_HOME": str(gnt_home())})
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "gnt_core.workflows.jobs", str(run.path)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, pass_fds=(lock,),
+                start_new_session=True, env=os.environ | {"GNT_HOME": str(gnt_home())})
+        # reap the worker when it ends (no zombie under a long-running server)
+        threading.Thread(target=worker.wait, daemon=True, name=f"reap-{run.id}").start()
     finally:
         os.close(lock)  # the worker's inherited descriptor keeps the lock
     return run.path

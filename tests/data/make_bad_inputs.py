@@ -11,6 +11,7 @@ with gnt_core, so it shows the messages a user really gets.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import sys
 from pathlib import Path
@@ -41,6 +42,16 @@ GOOD = {"expression": ("expression.csv", expression()), "network": ("network.csv
 
 def _gzip(text: str) -> bytes:
     return gzip.compress(text.encode(), mtime=0)
+
+
+def _gzip_stream(head: bytes, chunk: bytes, repeats: int) -> bytes:
+    """A gzip file of head + chunk × repeats, written block by block (deterministic bytes)."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as out:
+        out.write(head)
+        for _ in range(repeats):
+            out.write(chunk)
+    return buffer.getvalue()
 
 
 def _corrupt_h5ad() -> bytes:
@@ -171,6 +182,11 @@ CASES: dict[str, tuple[dict[str, tuple[str, str | bytes]], str, str]] = {
     "TF list: genes not in the expression": ({"tfs": ("tfs_absent.txt", "TF1\nTF9\n")},
                                              "repair", "listed TFs are not in the expression"),
     "TF list: empty": ({"tfs": ("tfs_empty.txt", "")}, "error", "is empty"),
+    "gzip bomb: one 100 MB line": ({"expression": ("bomb_line.csv.gz", _gzip_stream(
+        b"gene,", b"1," * (1 << 20), 50))}, "error", "a line longer than 32 MB"),
+    "gzip bomb: 400 MB of zeros": ({"expression": ("bomb_zeros.csv.gz", _gzip_stream(
+        b",c1\n", b"G," + b"0," * 4095 + b"0\n", 50_000))}, "error",
+        "decompresses to more than 250 times its compressed size"),
 }
 
 
@@ -219,7 +235,12 @@ def write_doc(manifest: dict) -> None:
     lines += ["", "Also tested, generated on the fly and not committed: a 1 GB+ expression file "
               "(read in bounded memory), and files beyond the documented limits (at most "
               "60,000 genes, 250,000 cells, 600 million values, 5 million network lines, names "
-              "of 200 characters; uploads up to 1 GB)."]
+              "of 200 characters; uploads up to 1 GB). Every file is read as a stream that "
+              "stops at a line over 32 MB, at 8 GB of text, or when gzip inflates it more than "
+              "250-fold (past its first 64 MB); the limits live in `gnt_core/io/limits.py`. "
+              "In the app, an upload or a server folder is first read by a separate process "
+              "limited to 4 GB of memory (`GNT_READER_MEMORY`), so that a file that would "
+              "exhaust memory stops that process, not the server."]
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(lines) + "\n")
 
