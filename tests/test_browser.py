@@ -118,9 +118,18 @@ def train(page, epochs: int, protocol: str, discover: bool = True) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick an option of a Streamlit selectbox."""
-    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    """Pick an option of a Streamlit selectbox, and wait until the app has rerun with it."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    box.click()
     page.get_by_role("option", name=option).click()
+    expect(page.get_by_role("option", name=option)).to_have_count(0)  # the list has closed
+    settle(page)
+
+
+def settle(page) -> None:
+    """Wait until the script run that the last click started is over."""
+    time.sleep(0.5)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
 
 
 def download(page, button: str) -> Path:
