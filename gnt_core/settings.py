@@ -55,6 +55,7 @@ class RunSettings:
     svm_class_weight: str | None = DEFAULT_CLASS_WEIGHT  # no change on 1:1 training pairs
     svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS
     features: str = DEFAULT_FEATURES
+    stacking: bool = False  # a logistic layer over SVM score, degrees, |PCC| (validation pairs)
     ablation: bool = True
     universe: str = "regulators"
     split_dir: str | None = None  # a given split (train/val/test.csv); protocol becomes "given"

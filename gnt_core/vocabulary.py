@@ -49,9 +49,11 @@ PROTOCOL_DESCRIPTIONS = {
 }
 SPLIT_NAMES = ("train", "val", "test")
 
-METRICS = ("auroc", "auprc", "auprc_ratio", "epr")
+# per-regulator: macro average over regulators with at least 3 test positives
+METRICS = ("auroc", "auprc", "auprc_ratio", "epr", "reg_auroc", "reg_auprc")
 METRIC_LABELS = {"auroc": "AUROC", "auprc": "AUPRC", "auprc_ratio": "AUPRC ratio",
-                 "epr": "EPR"}
+                 "epr": "EPR", "reg_auroc": "per-regulator AUROC",
+                 "reg_auprc": "per-regulator AUPRC"}
 BASELINES = ("degree", "pcc", "random")
 METHODS = ("gnt", "gne_mlp", *BASELINES)
 METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degree (baseline)",

@@ -23,6 +23,7 @@ from scipy.stats import rankdata
 from ..settings import RunSettings
 from .predictor import GNTLinkPredictor
 from .splits import PairSet, pair_keys
+from .stacking import Stacker
 
 
 @dataclass
@@ -69,9 +70,12 @@ class Consensus:
 
 def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np.ndarray,
                           settings: RunSettings, *, seed: int, folds: int = 3,
-                          device: str = "auto") -> tuple[np.ndarray, list[FoldRecord]]:
+                          device: str = "auto", stacker: Stacker | None = None
+                          ) -> tuple[np.ndarray, list[FoldRecord]]:
     """Each unknown pair's percentile within its fold (1 = the fold's best), scored by the fold
-    model that never saw it; and what each fold model was fitted on and scored."""
+    model that never saw it; and what each fold model was fitted on and scored. A `stacker`
+    (the evaluation's, fitted on its validation pairs: discovery has none) turns each fold's
+    SVM score, degrees and |PCC| into the final score."""
     if folds < 2:
         raise ValueError("cross-fitting needs at least 2 folds")
     n_genes = len(expression)
@@ -81,6 +85,8 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     predictor = GNTLinkPredictor.from_settings(settings, config)
     positives = PairSet(known, np.ones(len(known), dtype=np.int8))
     predictor.fit_embeddings(expression, positives, None)
+    if stacker is not None:
+        predictor.use_stacker(stacker, expression)
     percentile = np.empty(len(unknown))
     records = []
     for fold in range(folds):

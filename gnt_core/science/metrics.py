@@ -14,10 +14,14 @@ from sklearn.metrics import (
 from ..vocabulary import BASELINES, METHODS, METRIC_LABELS, METRICS
 
 CURVE_POINTS = 400
+MIN_REGULATOR_POSITIVES = 3
 
 
-def evaluation_metrics(labels: np.ndarray, scores: np.ndarray) -> dict[str, float]:
-    """AUROC, AUPRC, AUPRC / prevalence and early precision ratio (k = number of positives)."""
+def evaluation_metrics(labels: np.ndarray, scores: np.ndarray,
+                       regulators: np.ndarray | None = None) -> dict[str, float]:
+    """AUROC, AUPRC, AUPRC / prevalence and early precision ratio (k = number of positives);
+    with `regulators` (each pair's regulator side), also the per-regulator macro AUROC and
+    AUPRC (see per_regulator_metrics)."""
     labels = np.asarray(labels).astype(int)
     scores = np.asarray(scores, dtype=np.float64)
     n_pos = int(labels.sum())
@@ -25,10 +29,30 @@ def evaluation_metrics(labels: np.ndarray, scores: np.ndarray) -> dict[str, floa
         raise ValueError("metrics need test pairs of both classes")
     prevalence = n_pos / len(labels)
     auprc = float(average_precision_score(labels, scores))
-    return {"auroc": float(roc_auc_score(labels, scores)), "auprc": auprc,
-            "auprc_ratio": auprc / prevalence,
-            "epr": early_precision(labels, scores, n_pos) / prevalence,
-            "prevalence": prevalence, "n_pos": n_pos, "n_neg": int(len(labels) - n_pos)}
+    metrics = {"auroc": float(roc_auc_score(labels, scores)), "auprc": auprc,
+               "auprc_ratio": auprc / prevalence,
+               "epr": early_precision(labels, scores, n_pos) / prevalence,
+               "prevalence": prevalence, "n_pos": n_pos, "n_neg": int(len(labels) - n_pos)}
+    if regulators is not None:
+        metrics |= per_regulator_metrics(labels, scores, regulators)
+    return metrics
+
+
+def per_regulator_metrics(labels: np.ndarray, scores: np.ndarray, regulators: np.ndarray,
+                          min_positives: int = MIN_REGULATOR_POSITIVES) -> dict[str, float]:
+    """Which targets of MY regulator? AUROC and AUPRC within each regulator that has at least
+    `min_positives` test positives and one test negative, macro-averaged (NaN when none has)."""
+    order = np.argsort(regulators, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(regulators[order])) + 1)
+    aurocs, auprcs = [], []
+    for group in groups:
+        positives = int(labels[group].sum())
+        if positives >= min_positives and positives < len(group):
+            aurocs.append(roc_auc_score(labels[group], scores[group]))
+            auprcs.append(average_precision_score(labels[group], scores[group]))
+    return {"reg_auroc": float(np.mean(aurocs)) if aurocs else float("nan"),
+            "reg_auprc": float(np.mean(auprcs)) if auprcs else float("nan"),
+            "n_regulators": len(aurocs)}
 
 
 def early_precision(labels: np.ndarray, scores: np.ndarray, k: int) -> float:
@@ -87,7 +111,8 @@ def metrics_frame(results: list[dict[str, dict]]) -> pd.DataFrame:
     for method in methods:
         row = {"method": method, "runs": sum(method in r for r in results)}
         for name in METRICS:
-            values = np.array([r[method][name] for r in results if method in r])
+            values = np.array([r[method].get(name, np.nan) for r in results if method in r],
+                              dtype=np.float64)  # NaN: a run older than the metric
             row[name] = values.mean()
             row[f"{name}_sd"] = values.std(ddof=1) if len(values) > 1 else np.nan
         rows.append(row)
@@ -98,13 +123,15 @@ def format_metrics(frame: pd.DataFrame, labels: dict[str, str] | None = None) ->
     """A metrics_frame as text: 'mean ± sd' per metric, methods named by `labels`."""
     shown = pd.DataFrame({"method": frame["method"].map(lambda m: (labels or {}).get(m, m))})
     for name in METRICS:
-        shown[METRIC_LABELS[name]] = [f"{m:.3f}" + ("" if np.isnan(s) else f" ± {s:.3f}")
-                                      for m, s in zip(frame[name], frame[f"{name}_sd"],
-                                                      strict=True)]
+        shown[METRIC_LABELS[name]] = ["—" if np.isnan(m) else f"{m:.3f}" + (
+            "" if np.isnan(s) else f" ± {s:.3f}") for m, s in zip(frame[name],
+                                                                  frame[f"{name}_sd"],
+                                                                  strict=True)]
     return shown
 
 
-def compare_methods(frame: pd.DataFrame) -> dict[str, dict]:
+def compare_methods(frame: pd.DataFrame, metrics: tuple[str, ...] = (
+        "auroc", "auprc", "epr", "reg_auroc", "reg_auprc")) -> dict[str, dict]:
     """Per metric: GNT against the best baseline and against the GNE-MLP ablation.
 
     Each comparison is 'ahead' (GNT's mean above the other's by more than one sd over seeds),
@@ -113,7 +140,9 @@ def compare_methods(frame: pd.DataFrame) -> dict[str, dict]:
     """
     rows = frame.set_index("method")
     out = {}
-    for metric in ("auroc", "auprc", "epr"):  # AUPRC ratio orders methods as AUPRC does
+    for metric in metrics:
+        if rows[metric].isna().all():  # per-regulator metrics of a run older than them
+            continue
         gnt_mean, gnt_sd = rows.loc["gnt", metric], rows.loc["gnt", f"{metric}_sd"]
         baselines = rows.loc[[b for b in BASELINES if b in rows.index]]
         best = baselines[metric].idxmax()

@@ -96,6 +96,11 @@ class PairFeaturizer:
             self._on_device[(name, device)] = held
         return held[1]
 
+    def degree_features(self, pairs: np.ndarray) -> np.ndarray:
+        """The degree block of `pairs` (not scaled), for pairs that are not training edges."""
+        return self._degrees(torch.as_tensor(np.asarray(pairs, dtype=np.int64).reshape(-1, 2)),
+                             None).numpy()
+
     def _degrees(self, pairs: torch.Tensor, own_edges: np.ndarray | None) -> torch.Tensor:
         """Symmetric in i and j (a pair is unordered): sum and |difference| of the two genes'
         log(1 + out-degree), and the same of log(1 + in-degree)."""

@@ -20,6 +20,7 @@ from .device import resolve_device
 from .embedding import EpochReport, TrainResult, train_gene_embeddings
 from .pair_features import PairFeaturizer, parse_features
 from .splits import PairSet
+from .stacking import Stacker, pcc_profiles, stack_inputs
 from .svm import PairSVM, RBFDecision
 
 SCORE_CHUNK_PAIRS = 1 << 16
@@ -38,13 +39,14 @@ class GNTLinkPredictor(BaseEstimator):
                  features: str = DEFAULT_FEATURES,
                  svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS,
                  class_weight: str | None = DEFAULT_CLASS_WEIGHT,
-                 svm_gamma_scale: float = DEFAULT_GAMMA_SCALE):
+                 svm_gamma_scale: float = DEFAULT_GAMMA_SCALE, stacking: bool = False):
         self.config = config or TrainConfig()
         self.svm_c = svm_c
         self.features = features
         self.svm_max_train_pairs = svm_max_train_pairs
         self.class_weight = class_weight
         self.svm_gamma_scale = svm_gamma_scale
+        self.stacking = stacking
 
     @classmethod
     def from_settings(cls, settings: RunSettings, config: TrainConfig | None = None
@@ -53,11 +55,29 @@ class GNTLinkPredictor(BaseEstimator):
         return cls(config or settings.train, svm_c=settings.svm_c, features=settings.features,
                    svm_max_train_pairs=settings.svm_max_train_pairs,
                    class_weight=settings.svm_class_weight,
-                   svm_gamma_scale=settings.svm_gamma_scale)
+                   svm_gamma_scale=settings.svm_gamma_scale, stacking=settings.stacking)
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
             progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
-        return self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
+        self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
+        if self.stacking and val is not None and len(np.unique(val.labels)) == 2:
+            self.fit_stack(expression, val)
+        return self
+
+    def fit_stack(self, expression: np.ndarray, val: PairSet) -> GNTLinkPredictor:
+        """The stacking layer (SVM score, training degrees, |PCC|) on the validation pairs."""
+        self.use_stacker(None, expression)
+        inputs = stack_inputs(self.svm_decision(val.pairs),
+                              self.featurizer_.degree_features(val.pairs), self.profiles_,
+                              val.pairs)
+        self.stack_ = Stacker.fit(inputs, val.labels, self.config.seed)
+        return self
+
+    def use_stacker(self, stacker: Stacker | None, expression: np.ndarray) -> GNTLinkPredictor:
+        """Score through `stacker` (None: the SVM alone) with this expression's profiles."""
+        self.stack_ = stacker
+        self.profiles_ = pcc_profiles(expression)
+        return self
 
     def fit_embeddings(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
                        progress: Callable[[EpochReport], None] | None = None
@@ -96,10 +116,13 @@ class GNTLinkPredictor(BaseEstimator):
 
     @classmethod
     def from_fitted(cls, featurizer: PairFeaturizer, decision: RBFDecision,
-                    config: TrainConfig) -> GNTLinkPredictor:
-        predictor = cls(config, features="+".join(featurizer.blocks))
+                    config: TrainConfig, stacker: Stacker | None = None,
+                    profiles: np.ndarray | None = None) -> GNTLinkPredictor:
+        predictor = cls(config, features="+".join(featurizer.blocks),
+                        stacking=stacker is not None)
         predictor.featurizer_ = featurizer
         predictor.decision_ = decision
+        predictor.stack_, predictor.profiles_ = stacker, profiles
         return predictor
 
     def _bounded(self, train: PairSet) -> PairSet:
@@ -116,16 +139,29 @@ class GNTLinkPredictor(BaseEstimator):
         return PairSet(train.pairs[keep], train.labels[keep])
 
     def iter_decision(self, pairs: np.ndarray, chunk: int = SCORE_CHUNK_PAIRS,
-                      device: str = "auto") -> Iterator[np.ndarray]:
-        """Scores of `pairs`, one chunk at a time (bounded memory)."""
+                      device: str = "auto", stacked: bool = True) -> Iterator[np.ndarray]:
+        """Scores of `pairs`, one chunk at a time (bounded memory): the stacking layer's when
+        there is one (and `stacked`), else the SVM's."""
         device = resolve_device(device)
+        stacker = getattr(self, "stack_", None) if stacked else None
         for start in range(0, len(pairs), chunk):
-            features = self.featurizer_.features(pairs[start:start + chunk], device=device)
-            yield self.decision_(features, device=device)
+            block = pairs[start:start + chunk]
+            scores = self.decision_(self.featurizer_.features(block, device=device),
+                                    device=device)
+            if stacker is not None:
+                scores = stacker(stack_inputs(scores, self.featurizer_.degree_features(block),
+                                              self.profiles_, block))
+            yield scores
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         return np.concatenate([np.empty(0), *self.iter_decision(pairs, device=device)])
+
+    def svm_decision(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:
+        """The SVM's scores alone (the stacking layer's first input)."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        return np.concatenate([np.empty(0), *self.iter_decision(pairs, device=device,
+                                                                stacked=False)])
 
     def score(self, pairs: np.ndarray, labels: np.ndarray) -> float:
         """AUROC of the pair scores."""

@@ -13,7 +13,8 @@ The files of one run directory:
     data/expression.npz    the expression matrix (genes × cells) and the cell names
     splits/{train,val,test}.csv   gene_a, gene_b, label
     model/                 GNT: weights.pt (encoder state_dict), features.npz (embeddings and
-                           the other per-gene arrays of the pair features), svm.npz
+                           the other per-gene arrays of the pair features), svm.npz, and with
+                           stacking stack.npz (the logistic layer and the |PCC| profiles)
     gne_mlp/               the GNE-MLP ablation, the same three files
     predictions/test.csv   gene_a, gene_b, label and every method's score of the test pairs
     metrics.json           (evaluation runs) test metrics per method, validation choices,
@@ -56,6 +57,7 @@ from ..science.calibration import Calibration
 from ..science.pair_features import PairFeaturizer
 from ..science.predictor import GNTLinkPredictor
 from ..science.splits import PairSet, PairSplit, unique_pairs
+from ..science.stacking import Stacker
 from ..science.svm import RBFDecision
 from ..settings import RunSettings
 from ..vocabulary import (
@@ -427,6 +429,9 @@ class Run:
         folder = self.path / MODEL_FOLDERS[method]
         write_npz(folder / "features.npz", **predictor.featurizer_.to_arrays())
         write_npz(folder / "svm.npz", **predictor.decision_.to_arrays())
+        if getattr(predictor, "stack_", None) is not None:
+            write_npz(folder / "stack.npz", profiles=predictor.profiles_,
+                      **predictor.stack_.to_arrays())
         if hasattr(predictor, "training_"):
             buffer = io.BytesIO()
             torch.save({k: v.cpu() for k, v in predictor.training_.model.state_dict().items()},
@@ -518,7 +523,12 @@ class Run:
             featurizer = PairFeaturizer.from_arrays(arrays)
         with np.load(folder / "svm.npz", allow_pickle=False) as arrays:
             decision = RBFDecision.from_arrays(arrays)
-        return GNTLinkPredictor.from_fitted(featurizer, decision, self.settings.train)
+        stacker = profiles = None
+        if (folder / "stack.npz").is_file():
+            with np.load(folder / "stack.npz", allow_pickle=False) as arrays:
+                stacker, profiles = Stacker.from_arrays(arrays), np.asarray(arrays["profiles"])
+        return GNTLinkPredictor.from_fitted(featurizer, decision, self.settings.train, stacker,
+                                            profiles)
 
     def weights(self, method: str = "gnt") -> dict[str, torch.Tensor]:
         """The encoder's state_dict, loaded without unpickling arbitrary objects."""

@@ -22,7 +22,7 @@ import torch
 
 from ..io import Dataset
 from ..science.device import resolve_device
-from ..science.metrics import evaluation_metrics
+from ..science.metrics import compare_methods, evaluation_metrics
 from ..science.splits import is_training_positive
 from ..settings import RunSettings
 from ..store.run import package_versions
@@ -111,15 +111,16 @@ def _cell_rows(dataset: Dataset, name: str, settings: RunSettings, device: str,
     split = make_split(dataset, settings, no_progress, timings)
     fitted = fit_methods(dataset, split, settings, no_progress, timings)
     scores = test_scores(dataset, split, fitted, settings, no_progress, timings=timings)
-    evaluations = {settings.protocol: (split.test.labels, scores)}
+    evaluations = {settings.protocol: (split.test.labels, scores, split.test.pairs[:, 0])}
     if settings.protocol == GIVEN:
         leaked = is_training_positive(split.test.pairs, split.train, split.n_genes)
         evaluations[GIVEN_CLEAN] = (split.test.labels[~leaked],
-                                    {m: s[~leaked] for m, s in scores.items()})
+                                    {m: s[~leaked] for m, s in scores.items()},
+                                    split.test.pairs[~leaked, 0])
     rows = []
-    for protocol, (labels, method_scores) in evaluations.items():
+    for protocol, (labels, method_scores, regulators) in evaluations.items():
         for method in METHODS:
-            metrics = evaluation_metrics(labels, method_scores[method])
+            metrics = evaluation_metrics(labels, method_scores[method], regulators)
             rows.append({"dataset": name, "protocol": protocol, "seed": settings.seed,
                          "method": method, **{m: metrics[m] for m in METRICS},
                          "train_s": timings.get(f"{method}_total_s", 0.0),
@@ -150,12 +151,13 @@ def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
              f"{train.batch_size}, lr {train.learning_rate}, softmax {train.softmax}, SVM C "
              f"{settings.svm_c} (gamma × {settings.svm_gamma_scale}), features "
              f"{settings.features}; config {config_id(settings)}.",
-             "Cells: mean ± sd over seeds; every method is scored on the same test pairs.", ""]
+             "Cells: mean ± sd over seeds; every method is scored on the same test pairs.", "",
+             *who_wins_table(results), ""]
     for dataset, rows in results.groupby("dataset", sort=False):
         seeds = sorted(rows["seed"].unique())
         lines += [f"## {dataset}", "", f"Seeds: {', '.join(map(str, seeds))}.", ""]
         protocols = list(dict.fromkeys(rows["protocol"]))
-        for metric in ("auroc", "auprc_ratio", "epr", "auprc"):
+        for metric in ("auroc", "auprc_ratio", "epr", "auprc", "reg_auroc", "reg_auprc"):
             lines += [f"### {METRIC_LABELS[metric]}", "",
                       "| method | " + " | ".join(protocols) + " |",
                       "|---|" + "---|" * len(protocols)]
@@ -177,6 +179,32 @@ def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
             lines.append(f"| {method} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+MARKS = {"ahead": "✓", "tie": "≈", "behind": "✗"}
+
+
+def who_wins_table(results: pd.DataFrame) -> list[str]:
+    """Markdown: per dataset and protocol, GNT against the best prior (degree or |PCC|) and
+    against the GNE-MLP ablation, per metric: ✓ ahead by more than one sd, ≈ within one sd,
+    ✗ behind. Every cell without ✓ is a place where GNT is not ahead."""
+    shown = ("auroc", "auprc", "reg_auroc", "reg_auprc")
+    lines = ["## Who wins", "", "GNT against the best prior (degree or |PCC|) / against the "
+             "GNE-MLP ablation: ✓ ahead by more than one sd over seeds, ≈ within one sd, ✗ "
+             "behind.", "",
+             "| dataset | protocol | " + " | ".join(METRIC_LABELS[m] for m in shown) + " |",
+             "|---|---|" + "---|" * len(shown)]
+    for (dataset, protocol), rows in results.groupby(["dataset", "protocol"], sort=False):
+        stats = rows.groupby("method")[list(shown)].agg(["mean", "std"])
+        frame = pd.DataFrame({"method": stats.index} | {
+            (m if kind == "mean" else f"{m}_sd"): stats[(m, kind)].to_numpy()
+            for m in shown for kind in ("mean", "std")})
+        frame = frame[frame["method"] != "random"]  # the priors a user computes in one line
+        comparison = compare_methods(frame, shown)
+        cells = [f"{MARKS[c['baseline']]} / {MARKS[c['ablation']]}" if m in comparison else "—"
+                 for m in shown for c in [comparison.get(m, {})]]
+        lines.append(f"| {dataset} | {protocol} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _verdict(rows: pd.DataFrame) -> str:

@@ -22,6 +22,7 @@ from ..science.candidates import candidate_pairs, rank_table
 from ..science.device import resolve_device
 from ..science.discovery import Consensus, cross_fit_percentiles
 from ..science.splits import pair_keys, unique_pairs
+from ..science.stacking import Stacker
 from ..settings import DiscoverySettings, RunSettings
 from ..store.run import Run
 from ..vocabulary import DISCOVER, NOVEL, Progress, no_progress
@@ -37,6 +38,12 @@ def chosen_epochs(evaluations: list[Run], default: int) -> int:
     """The phase-1 epoch count the evaluation runs chose on validation pairs (their median)."""
     epochs = [r.metrics.validation["gnt"]["best_epoch"] for r in evaluations]
     return int(np.median(epochs)) if epochs else default
+
+
+def evaluated_stacker(evaluations: list[Run]) -> Stacker | None:
+    """The stacking layer the first evaluation fitted on its validation pairs (discovery has
+    no validation pairs of its own), if it fitted one."""
+    return getattr(evaluations[0].predictor(), "stack_", None) if evaluations else None
 
 
 def calibrate(evaluations: list[Run]) -> Calibration | None:
@@ -90,10 +97,12 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
     known, unknown = unknown_pairs(dataset, settings.universe)
     consensus = Consensus(len(unknown), discovery.top_n)
     seeds = [settings.seed + i for i in range(discovery.seeds)]
+    stacker = evaluated_stacker(evaluations) if settings.stacking else None
     report("discover", 0, len(seeds), {})
     for done, seed in enumerate(seeds, start=1):
         percentile, _ = cross_fit_percentiles(dataset.expression, known, unknown, settings,
-                                              seed=seed, folds=discovery.folds, device=device)
+                                              seed=seed, folds=discovery.folds, device=device,
+                                              stacker=stacker)
         consensus.add(seed, percentile)
         report("discover", done, len(seeds), {})
     calibration = calibrate(evaluations)
@@ -105,6 +114,7 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
                                 "per seed; each fold scored by an SVM whose negatives come "
                                 "from the other folds only",
                "calibrated_on": calibration.sources if calibration else [],
+               "stacking": stacker.weights() if stacker is not None else None,
                "seconds": time.perf_counter() - started}
     run.save_discovery(table, calibration, summary)
     return summary

@@ -161,7 +161,8 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
     table = candidates.table
     return {
         "protocol": settings.protocol, "seed": settings.seed, "split": split.summary(),
-        "test": {name: evaluation_metrics(split.test.labels, s) for name, s in scores.items()},
+        "test": {name: evaluation_metrics(split.test.labels, s, split.test.pairs[:, 0])
+                 for name, s in scores.items()},
         **_leak_free_metrics(split, scores),
         "validation": {name: {"best_epoch": p.training_.best_epoch,
                               "probe_auroc": p.training_.best_val_auroc,
@@ -185,7 +186,8 @@ def _leak_free_metrics(split: PairSplit, scores: dict[str, np.ndarray]) -> dict:
         return {}
     labels = split.test.labels[~leaked]
     return {"test_without_training_positives": {
-        name: evaluation_metrics(labels, s[~leaked]) for name, s in scores.items()},
+        name: evaluation_metrics(labels, s[~leaked], split.test.pairs[~leaked, 0])
+        for name, s in scores.items()},
         "test_pairs_that_are_training_positives": {
             "labelled_0": int((split.test.labels[leaked] == 0).sum()),
             "labelled_1": int((split.test.labels[leaked] == 1).sum())}}
@@ -213,7 +215,8 @@ def evaluate_run(run_dir: Path) -> dict:
     predictions["gnt"] = run.predictor().decision_function(split.test.pairs)
     scores = {m: predictions[m].to_numpy() for m in METHODS if m in predictions.columns}
     return {"protocol": split.protocol, "seed": split.seed,
-            "test": {m: evaluation_metrics(split.test.labels, s) for m, s in scores.items()},
+            "test": {m: evaluation_metrics(split.test.labels, s, split.test.pairs[:, 0])
+                     for m, s in scores.items()},
             **_leak_free_metrics(split, scores)}
 
 

@@ -1,0 +1,126 @@
+"""Model selection, round 5 (issue 12), on VALIDATION pairs only: does a stacking layer over
+[SVM score, training degrees, |PCC|] make GNT at least as good as the priors a user computes in
+one line, on every shared BEELINE set?
+
+    .venv/bin/python benchmarks/select_stacking.py [--seeds 0,1] [--out DIR]
+
+For every BEELINE set in ../shared/data (mDC ×2, mESC ×3, mHSC-L) and protocol (tf-matched,
+candidates, the GENELink split), GNT and the GNE-MLP ablation are fitted on the training pairs;
+on the validation pairs we score the SVM alone, the stacked score, degree and |PCC|. The
+stacker is itself fitted on validation pairs, so its validation score is cross-fitted: the
+validation pairs are split in two (stratified), the layer is fitted on one half and scores the
+other, and the other way round. Test pairs are never scored. Writes validation.csv / .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gnt_core.io import load_beeline_folder, read_split_dir
+from gnt_core.science.baselines import BASELINE_FUNCTIONS
+from gnt_core.science.metrics import evaluation_metrics
+from gnt_core.science.predictor import GNTLinkPredictor
+from gnt_core.science.splits import given_split, split_pairs
+from gnt_core.science.stacking import Stacker, stack_inputs
+from gnt_core.settings import preset
+from gnt_core.store.storage import write_bytes, write_table
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/specific",
+        "beeline-mesc/nonspecific", "beeline-mesc/string", "beeline-mhsc-l/specific"]
+PROTOCOLS = ("tf-matched", "candidates", "genelink")
+SHOWN = ("auroc", "auprc", "reg_auroc", "reg_auprc")
+
+
+def splits_for(data, folder: Path, seed: int):
+    for protocol in PROTOCOLS:
+        if protocol == "genelink":
+            yield protocol, given_split(read_split_dir(folder / "splits-genelink", data.genes),
+                                        data.edges, data.n_genes, seed)
+        else:
+            yield protocol, split_pairs(data.edges, data.n_genes, protocol=protocol, seed=seed,
+                                        regulators=data.regulators)
+
+
+def cross_fitted_stack(model: GNTLinkPredictor, expression: np.ndarray, val, seed: int
+                       ) -> np.ndarray:
+    """Stacked validation scores, each from a layer fitted on the other half of val."""
+    model.use_stacker(None, expression)
+    inputs = stack_inputs(model.svm_decision(val.pairs),
+                          model.featurizer_.degree_features(val.pairs), model.profiles_,
+                          val.pairs)
+    rng = np.random.default_rng(seed)
+    half = np.zeros(len(val), dtype=bool)
+    for label in (0, 1):
+        members = np.flatnonzero(val.labels == label)
+        half[rng.choice(members, len(members) // 2, replace=False)] = True
+    scores = np.empty(len(val))
+    for fit_on in (half, ~half):
+        layer = Stacker.fit(inputs[fit_on], val.labels[fit_on], seed)
+        scores[~fit_on] = layer(inputs[~fit_on])
+    return scores
+
+
+def rows_for(data, name: str, protocol: str, split, seed: int) -> list[dict]:
+    val, rows = split.val, []
+    base = {"dataset": name, "protocol": protocol, "seed": seed}
+
+    def record(method: str, scores: np.ndarray, **extra) -> None:
+        metrics = evaluation_metrics(val.labels, scores, val.pairs[:, 0])
+        rows.append(base | {"method": method, **{m: metrics[m] for m in SHOWN}, **extra})
+
+    for prior, function in BASELINE_FUNCTIONS.items():
+        if prior != "random":
+            record(prior, function(val.pairs, data.expression, split.train.positives, seed))
+    settings = preset("default", seed=seed)
+    for architecture, label in (("transformer", "gnt"), ("mlp", "gne_mlp")):
+        started = time.perf_counter()
+        config = replace(settings.train, seed=seed, architecture=architecture)
+        model = GNTLinkPredictor.from_settings(settings, config).fit(
+            data.expression, split.train, split.val)
+        seconds = time.perf_counter() - started
+        record(f"{label} svm", model.svm_decision(val.pairs), fit_s=seconds)
+        record(f"{label} stacked", cross_fitted_stack(model, data.expression, val, seed),
+               fit_s=seconds)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", default="0,1")
+    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/selection-round5"))
+    args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    rows = []
+    for name in args.sets.split(","):
+        folder = SHARED / name
+        if not folder.is_dir():
+            print(f"{folder} is absent; skipped")
+            continue
+        data = load_beeline_folder(folder)
+        for seed in seeds:
+            for protocol, split in splits_for(data, folder, seed):
+                print(f"{name} {protocol} seed {seed}", flush=True)
+                rows += rows_for(data, name, protocol, split, seed)
+                write_table(args.out / "validation.csv", pd.DataFrame(rows))
+    table = pd.DataFrame(rows)
+    summary = table.groupby(["dataset", "protocol", "method"], sort=False)[list(SHOWN)].mean()
+    lines = [f"# Round 5: stacking, validation pairs only (mean over seeds {args.seeds})", "",
+             f"Command: `.venv/bin/python benchmarks/select_stacking.py --seeds {args.seeds} "
+             f"--out {args.out}`", "", "| dataset | protocol | method | " + " | ".join(SHOWN)
+             + " |", "|---|---|---|" + "---|" * len(SHOWN)]
+    lines += [f"| {' | '.join(index)} | " + " | ".join(f"{v:.3f}" for v in row) + " |"
+              for index, row in summary.iterrows()]
+    write_bytes(args.out / "validation.md", "\n".join(lines).encode())
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
