@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gnt_core.io import GntInputError
-from gnt_core.store.datasets import folder_spec, list_specs, store_upload
+from gnt_core.store.datasets import BUILT_IN, folder_spec, list_specs, store_upload
 from ui import access, charts, state
 from ui.text import plain
 
@@ -34,8 +34,16 @@ with st.expander("Network edges"):
     st.dataframe(data.edge_table(), hide_index=True)
 
 st.subheader("Use other data")
-load_tab, folder_tab, saved_tab = st.tabs(["Upload files", "Open a BEELINE folder",
-                                           "Datasets used before"])
+example_tab, load_tab, folder_tab, saved_tab = st.tabs([
+    "Built-in examples", "Upload files", "Open a folder on the server", "Datasets used before"])
+with example_tab:
+    st.write("Real data that ships with GNT Explorer: BEELINE's mouse dendritic cells (821 genes "
+             "× 383 cells, LPS time course) with two reference networks from ChIP-seq.")
+    for spec in BUILT_IN:
+        if st.button(f"Use {spec.name}", key=f"use-{spec.id}"):
+            state.set_dataset(spec)
+            st.rerun()
+
 with load_tab, st.form("upload"):
     st.write("Expression: CSV/TSV (gzipped or not, either orientation) or .h5ad, log-scale "
              "values. Network: an edge list with a header such as Gene1,Gene2 or TF,target. "

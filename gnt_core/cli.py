@@ -16,7 +16,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .io import GntInputError, load_beeline_folder, load_dataset, write_demo
+from .io import (
+    EXAMPLES,
+    GntInputError,
+    load_beeline_folder,
+    load_dataset,
+    load_example,
+    write_demo,
+    write_example,
+)
 from .outputs.export import FORMATS, export_bytes, format_from_path
 from .outputs.filters import (
     STATUS_CHOICES,
@@ -73,7 +81,9 @@ class RunDirError(Exception):
 
 def _data_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    group = parent.add_argument_group("data (a BEELINE folder, or files)")
+    group = parent.add_argument_group("data (a bundled example, a BEELINE folder, or files)")
+    group.add_argument("--example", choices=list(EXAMPLES),
+                       help="a real dataset that ships with GNT Explorer (BEELINE mDC)")
     group.add_argument("--data", type=Path, help="BEELINE/GENELink folder")
     group.add_argument("--expression", type=Path, help="expression CSV/TSV(.gz) or .h5ad")
     group.add_argument("--network", type=Path, help="edge list: regulator, target[, weight]")
@@ -119,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="write the synthetic demo dataset (or a larger "
                                "synthetic one)")
     demo.add_argument("out_dir", type=Path)
+    demo.add_argument("--example", choices=list(EXAMPLES),
+                      help="write a bundled real example (BEELINE mDC) instead")
     demo.add_argument("--genes", type=int, default=300)
     demo.add_argument("--regulators", type=int, default=30)
     demo.add_argument("--cells", type=int, default=300)
@@ -237,6 +249,10 @@ def _train_config(args, dataset_cells: int | None = None) -> TrainConfig:
 
 
 def _demo(args) -> int:
+    if args.example:
+        paths = write_example(args.example, args.out_dir)
+        print(f"wrote the example {args.example}: {', '.join(str(p) for p in paths.values())}")
+        return 0
     paths = write_demo(args.out_dir, n_genes=args.genes, n_regulators=args.regulators,
                        n_cells=args.cells, max_regulators_per_target=args.regulators_per_target)
     print(f"wrote the demo dataset: {', '.join(str(p) for p in paths.values())}")
@@ -244,14 +260,19 @@ def _demo(args) -> int:
 
 
 def _load(args):
+    sources = [args.example is not None, args.data is not None,
+               args.expression is not None or args.network is not None]
+    if sum(sources) > 1:
+        raise GntInputError("give one of --example NAME, --data DIR, or --expression and "
+                            "--network")
+    if args.example is not None:
+        return load_example(args.example)
     if args.data is not None:
-        if args.expression or args.network:
-            raise GntInputError("give either --data DIR or --expression and --network, not both")
         return load_beeline_folder(args.data, orientation=args.orientation,
                                    ignore_case=args.ignore_case)
     if args.expression is None or args.network is None:
-        raise GntInputError("give --data DIR (a BEELINE folder), or both --expression FILE and "
-                            "--network FILE")
+        raise GntInputError("give --example NAME (a bundled dataset), --data DIR (a BEELINE "
+                            "folder), or both --expression FILE and --network FILE")
     return load_dataset(args.expression, args.network, tfs=args.tfs,
                         orientation=args.orientation, ignore_case=args.ignore_case)
 
@@ -295,7 +316,8 @@ def _discover(args) -> int:
     if args.evaluation is not None:
         _check_run(args.evaluation)
         evaluation = Run(args.evaluation)
-        dataset = _load(args) if args.data or args.expression else evaluation.dataset()
+        dataset = (_load(args) if args.data or args.expression or args.example
+                   else evaluation.dataset())
         settings = replace(evaluation.settings, seed=args.seed, universe=args.universe,
                            train=replace(evaluation.settings.train, device=args.device))
     else:

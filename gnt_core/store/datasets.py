@@ -12,7 +12,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..io import Dataset, GntInputError, demo_dataset, load_beeline_folder, load_dataset
+from ..io import (
+    EXAMPLES,
+    Dataset,
+    GntInputError,
+    demo_dataset,
+    load_beeline_folder,
+    load_dataset,
+    load_example,
+)
 from ..io.isolated import check_files
 from .access import resolve_in_roots
 from .storage import ensure_free_space, from_known_fields, gnt_home, safe_name, write_json
@@ -24,7 +32,7 @@ KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".gz", ".csv", ".tsv", ".txt"
 @dataclass(frozen=True)
 class DatasetSpec:
     id: str
-    kind: str  # "demo" | "files" | "folder"
+    kind: str  # "demo" | "example" | "files" | "folder"
     name: str
     expression: str | None = None
     network: str | None = None
@@ -36,6 +44,8 @@ class DatasetSpec:
     def load(self) -> Dataset:
         if self.kind == "demo":
             return demo_dataset()
+        if self.kind == "example":
+            return load_example(self.folder)
         options = {"orientation": self.orientation, "ignore_case": self.ignore_case}
         if self.kind == "folder":
             return load_beeline_folder(self.folder, name=self.name, **options)
@@ -51,6 +61,9 @@ class DatasetSpec:
 
 
 DEMO = DatasetSpec(id="demo", kind="demo", name="demo (synthetic)")
+# the bundled real examples (the example's name in `folder`)
+BUILT_IN = [DEMO, *(DatasetSpec(id=f"example-{name}", kind="example", name=description,
+                                folder=name) for name, (description, *_) in EXAMPLES.items())]
 
 
 def datasets_root() -> Path:
@@ -157,9 +170,10 @@ def _display_name(upload: BinaryIO) -> str:
 
 
 def get_spec(spec_id: str, root: Path | None = None) -> DatasetSpec | None:
-    """The stored spec with this id; the demo for 'demo'; None when unknown."""
-    if spec_id == DEMO.id:
-        return DEMO
+    """The stored spec with this id, or a built-in one; None when unknown."""
+    built_in = next((s for s in BUILT_IN if s.id == spec_id), None)
+    if built_in is not None:
+        return built_in
     root = Path(root) if root is not None else datasets_root()
     if safe_name(spec_id) != spec_id:
         return None
@@ -172,7 +186,7 @@ def get_spec(spec_id: str, root: Path | None = None) -> DatasetSpec | None:
 def list_specs(root: Path | None = None) -> list[DatasetSpec]:
     root = Path(root) if root is not None else datasets_root()
     if not root.is_dir():
-        return [DEMO]
+        return list(BUILT_IN)
     stored = [get_spec(p.name, root) for p in sorted(root.iterdir()) if p.is_dir()
               and not p.name.startswith(".")]
-    return [DEMO, *[s for s in stored if s is not None]]
+    return [*BUILT_IN, *[s for s in stored if s is not None]]
