@@ -19,12 +19,14 @@ from tqdm import tqdm
 from .io import (
     EXAMPLES,
     GntInputError,
+    SingleCellOptions,
     load_beeline_folder,
     load_dataset,
     load_example,
     write_demo,
     write_example,
 )
+from .io.examples import TF_ORGANISMS, builtin_tfs
 from .outputs.export import FORMATS, export_bytes, format_from_path
 from .outputs.filters import (
     STATUS_CHOICES,
@@ -87,11 +89,23 @@ def _data_options() -> argparse.ArgumentParser:
     group.add_argument("--data", type=Path, help="BEELINE/GENELink folder")
     group.add_argument("--expression", type=Path, help="expression CSV/TSV(.gz) or .h5ad")
     group.add_argument("--network", type=Path, help="edge list: regulator, target[, weight]")
-    group.add_argument("--tfs", type=Path, help="optional TF list")
+    group.add_argument("--tfs", type=Path, help="optional TF list: a file, or 'builtin' for the "
+                       "bundled list of --organism")
+    group.add_argument("--organism", choices=TF_ORGANISMS,
+                       help="for --tfs builtin: the human or mouse TF list")
     group.add_argument("--orientation", default="auto",
                        choices=["auto", "genes_x_cells", "cells_x_genes"])
     group.add_argument("--ignore-case", action="store_true",
                        help="match network genes to expression genes ignoring case")
+    cells = parent.add_argument_group("single-cell files (.h5ad, .loom, a 10x folder)")
+    cells.add_argument("--layer", default="X", help="X, raw, or the name of a layer")
+    cells.add_argument("--gene-column", help="a var column holding gene symbols")
+    cells.add_argument("--cells", metavar="COLUMN=VALUE[,VALUE…]",
+                       help="keep the cells whose obs COLUMN is one of the values")
+    cells.add_argument("--top-genes", type=int, metavar="N",
+                       help="keep the network's genes, the TFs and the N most variable genes")
+    cells.add_argument("--gene-map", type=Path,
+                       help="a two-column file mapping gene identifiers to symbols")
     return parent
 
 
@@ -273,8 +287,26 @@ def _load(args):
     if args.expression is None or args.network is None:
         raise GntInputError("give --example NAME (a bundled dataset), --data DIR (a BEELINE "
                             "folder), or both --expression FILE and --network FILE")
-    return load_dataset(args.expression, args.network, tfs=args.tfs,
-                        orientation=args.orientation, ignore_case=args.ignore_case)
+    tfs = builtin_tfs(args.organism) if str(args.tfs) == "builtin" else args.tfs
+    return load_dataset(args.expression, args.network, tfs=tfs,
+                        orientation=args.orientation, ignore_case=args.ignore_case,
+                        single_cell=_single_cell(args))
+
+
+def _single_cell(args) -> SingleCellOptions:
+    column, values = None, ()
+    if args.cells:
+        column, _, listed = args.cells.partition("=")
+        values = tuple(v.strip() for v in listed.split(",") if v.strip())
+        if not column.strip() or not values:
+            raise GntInputError(f"--cells takes COLUMN=VALUE[,VALUE…], such as "
+                                f"cell_type=B cell, not {args.cells!r}")
+    if args.top_genes is not None and args.top_genes < 1:
+        raise GntInputError("--top-genes must be a positive number of genes")
+    return SingleCellOptions(layer=args.layer, gene_column=args.gene_column,
+                             cells_column=column.strip() if column else None,
+                             cells_values=values, top_genes=args.top_genes,
+                             gene_map=str(args.gene_map) if args.gene_map else None)
 
 
 def _check_new_dir(path: Path) -> None:

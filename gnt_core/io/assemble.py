@@ -18,6 +18,7 @@ from .dataset import (
 )
 from .expression import constant_rows, read_expression
 from .network import read_network, read_regulator_list
+from .singlecell import SingleCellOptions, is_single_cell
 from .sniff import Source, sha256_of, source_name
 
 
@@ -109,24 +110,39 @@ def _clean_edges(edges: np.ndarray, weights: np.ndarray | None, signs: np.ndarra
 
 
 def _match_tfs(tfs: list[str], index: dict[str, int], report: LoadReport) -> np.ndarray:
-    found = [index[t] for t in tfs if t in index]
-    report.tfs_not_in_expression = [t for t in tfs if t not in index]
+    """TF symbols to gene rows: exactly, else ignoring case (a list of upper-case symbols
+    against mouse genes, say), which the report notes."""
+    lower = {}
+    for gene, row in index.items():
+        lower.setdefault(gene.lower(), row)
+    exact = [index[t] for t in tfs if t in index]
+    by_case = [lower[t.lower()] for t in tfs if t not in index and t.lower() in lower]
+    report.tfs_not_in_expression = [t for t in tfs if t not in index and t.lower() not in lower]
+    found = set(exact) | set(by_case)
     report.n_tfs_listed = len(found)
-    return np.array(sorted(set(found)), dtype=np.int64)
+    if by_case:
+        report.notes.append(f"{len(by_case)} listed TFs matched an expression gene only when "
+                            "case is ignored, and were used.")
+    return np.array(sorted(found), dtype=np.int64)
 
 
 def load_dataset(expression: Source, network: Source, *, tfs: Source | None = None,
                  orientation: str = "auto", ignore_case: bool = False,
-                 name: str | None = None) -> Dataset:
-    """Read an expression file, a network file and optionally a TF list into a Dataset."""
+                 name: str | None = None,
+                 single_cell: SingleCellOptions | None = None) -> Dataset:
+    """Read an expression file (or single-cell file or 10x folder, with `single_cell`'s
+    choices), a network file and optionally a TF list into a Dataset."""
     edges = read_network(network)
-    expr = read_expression(expression, orientation=orientation,
-                           network_genes=set(edges.regulators) | set(edges.targets))
     tf_symbols = read_regulator_list(tfs) if tfs is not None else None
+    wanted = set(edges.regulators) | set(edges.targets) | set(tf_symbols or ())
+    expr = read_expression(expression, orientation=orientation, network_genes=wanted,
+                           single_cell=single_cell)
     dataset = build_dataset(expr, edges, tfs=tf_symbols, ignore_case=ignore_case,
                             name=name or Path(source_name(expression)).stem,
                             network_name=source_name(network))
     roles = {"expression": expression, "network": network} | ({"tfs": tfs} if tfs else {})
     dataset.sources = {role: source_name(s) for role, s in roles.items()}
     dataset.sha256 = {role: sha256_of(s) for role, s in roles.items()}
+    if single_cell is not None and is_single_cell(source_name(expression)):
+        dataset.selection = single_cell.to_dict()
     return dataset

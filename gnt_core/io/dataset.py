@@ -103,6 +103,7 @@ class Dataset:
     edge_signs: np.ndarray | None = None
     sources: dict[str, str] = field(default_factory=dict)  # role -> file name
     sha256: dict[str, str] = field(default_factory=dict)  # role -> digest
+    selection: dict = field(default_factory=dict)  # a single-cell file's layer, cells, genes
 
     @property
     def n_genes(self) -> int:
@@ -128,7 +129,8 @@ class Dataset:
     def summary(self) -> dict:
         return {"name": self.name, "n_genes": self.n_genes, "n_cells": self.n_cells,
                 "n_edges": int(len(self.edges)), "n_regulators": int(len(self.regulators)),
-                "sources": self.sources, "sha256": self.sha256}
+                "sources": self.sources, "sha256": self.sha256,
+                **({"selection": self.selection} if self.selection else {})}
 
 
 # ---------------------------------------------------------------- opening files

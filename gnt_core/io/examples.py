@@ -1,6 +1,6 @@
-"""Real example data that ships with GNT Explorer (gzipped in assets/examples/, with its
-provenance): BEELINE mDC, 821 genes × 383 cells, with its cell-type-specific and its non-specific
-ChIP-seq network. Nothing here reads from outside the project."""
+"""Data that ships with GNT Explorer, gzipped in assets/ with its provenance: the real example
+BEELINE mDC (821 genes × 383 cells, with its cell-type-specific and its non-specific ChIP-seq
+network) and TF lists for human and mouse. Nothing here reads from outside the project."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from .assemble import load_dataset
 from .dataset import Dataset, GntInputError
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "examples"
+TF_LISTS = ASSETS.parent / "tfs"
+TF_ORGANISMS = ("human", "mouse")
 # name -> (description, folder under assets/examples, network and TF-list suffix)
 EXAMPLES = {
     "mdc-specific": ("BEELINE mDC, cell-type-specific ChIP-seq network", "beeline-mdc",
@@ -55,3 +57,15 @@ def write_example(name: str, out_dir: str | Path) -> dict[str, Path]:
             shutil.copyfileobj(src, dst)
         written[role] = out / name_out
     return written
+
+
+def builtin_tfs(organism: str | None) -> Path:
+    """The bundled TF list of an organism (BEELINE's, from RegNetwork, TRRUST, DoRothEA)."""
+    if organism not in TF_ORGANISMS:
+        raise GntInputError(f"the built-in TF lists are for {' and '.join(TF_ORGANISMS)}; choose "
+                            f"the organism (CLI: --organism), not {organism!r}")
+    path = TF_LISTS / f"{organism}-tfs.csv.gz"
+    if not path.is_file():
+        raise GntInputError(f"{path} is missing: the TF lists ship in assets/tfs/ of a GNT "
+                            "Explorer checkout")
+    return path

@@ -1,5 +1,6 @@
 """Expression readers: delimited text (either orientation, read in row blocks into a
-preallocated float32 array) and AnnData .h5ad; names and values checked."""
+preallocated float32 array); single-cell files are handed to `singlecell`. Names and values
+are checked."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import pandas as pd
 from ..vocabulary import is_valid_symbol
 from . import limits
 from .dataset import ExpressionTable, GntInputError, preview
+from .singlecell import SingleCellOptions, is_single_cell, read_single_cell
 from .sniff import (
     Layout,
     Place,
@@ -38,15 +40,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def read_expression(src: Source, *, orientation: str = "auto",
-                    network_genes: set[str] | None = None) -> ExpressionTable:
+                    network_genes: set[str] | None = None,
+                    single_cell: SingleCellOptions | None = None) -> ExpressionTable:
     """Read a delimited expression matrix, genes × cells or cells × genes.
 
     orientation: "genes_x_cells", "cells_x_genes", or "auto" (the axis whose labels match more
     network genes holds the genes; genes × cells, BEELINE's layout, when nothing decides).
     """
     name = source_name(src)
-    if name.endswith(".h5ad"):
-        return read_h5ad(src)
+    if is_single_cell(name):  # .h5ad, .loom or a 10x folder: `network_genes` are kept
+        with _as_path(src) as path:
+            return read_single_cell(path, single_cell, wanted=network_genes)
     layout = sniff(src, "expression")
     header, notes = _expression_header(layout, name)
     if layout.decimal == ",":
@@ -311,50 +315,13 @@ def _make_unique(names: list[str]) -> list[str]:
     return out
 
 
-def read_h5ad(src: Source) -> ExpressionTable:
-    """Read an AnnData .h5ad file (cells × genes; `X` dense or sparse). Needs `anndata`."""
-    name = source_name(src)
-    try:
-        import anndata
-    except ImportError:
-        raise GntInputError(f"{name}: reading .h5ad needs the optional package anndata "
-                            "(pip install anndata), or export the matrix as CSV.") from None
-    try:
-        with _as_path(src) as path:
-            _check_h5ad_size(anndata.read_h5ad(path, backed="r"), name)
-            adata = anndata.read_h5ad(path)
-    except GntInputError:
-        raise
-    except Exception as err:  # h5py and anndata raise many types for damaged files
-        raise GntInputError(f"{name}: not a readable .h5ad file ({type(err).__name__}: "
-                            f"{str(err)[:200]}). Save it again with anndata.") from None
-    matrix = adata.X.toarray() if hasattr(adata.X, "toarray") else np.asarray(adata.X)
-    values = np.asarray(matrix, dtype=np.float32).T
-    if not np.isfinite(values).all():
-        raise GntInputError(f"{name}: X holds NaN or infinite values. Expression values must be "
-                            "finite numbers.")
-    return _validated_expression(values, list(map(str, adata.var_names)),
-                                 list(map(str, adata.obs_names)), "cells_x_genes (h5ad)", [],
-                                 name)
-
-
-def _check_h5ad_size(backed, name: str) -> None:
-    """Refuse, from the shape alone, a matrix beyond the limits (before any of it is read)."""
-    n_cells, n_genes = backed.shape
-    backed.file.close()
-    if n_genes > limits.MAX_GENES or n_cells > limits.MAX_CELLS or (
-            n_genes * n_cells > limits.MAX_VALUES):
-        raise _too_large(name, f"X holds {n_cells:,} cells × {n_genes:,} genes")
-
-
 @contextmanager
 def _as_path(src: Source) -> Iterator[str]:
+    """A path for readers that need one: the path itself, or an upload copied to a file."""
     if isinstance(src, str | os.PathLike):
-        if not Path(src).is_file():
-            raise GntInputError(f"{src}: no such file. Check the path and try again.")
         yield os.fspath(src)
         return
-    with tempfile.NamedTemporaryFile(suffix=".h5ad") as tmp:
+    with tempfile.NamedTemporaryFile(suffix=Path(source_name(src)).suffix) as tmp:
         src.seek(0)
         shutil.copyfileobj(src, tmp, 1 << 20)
         tmp.flush()

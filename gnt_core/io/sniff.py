@@ -32,7 +32,12 @@ def source_name(src: Source) -> str:
 
 
 def sha256_of(src: Source) -> str:
+    """The file's sha256; for a folder (10x), of its files' names and contents in order."""
     digest = hashlib.sha256()
+    if isinstance(src, str | os.PathLike) and Path(src).is_dir():
+        for path in sorted(p for p in Path(src).iterdir() if p.is_file()):
+            digest.update(path.name.encode() + b"\0" + sha256_of(path).encode())
+        return digest.hexdigest()
     with open_binary(src) as raw:
         for block in iter(lambda: raw.read(1 << 20), b""):
             digest.update(block)

@@ -503,7 +503,7 @@ class Run:
                        regulators=np.flatnonzero(genes_table["regulator"].to_numpy(dtype=bool)),
                        report=LoadReport(**config["load_report"]),
                        tf_list=listed if len(listed) else None, sources=summary["sources"],
-                       sha256=summary["sha256"])
+                       sha256=summary["sha256"], selection=summary.get("selection", {}))
 
     def split(self, dataset: Dataset) -> PairSplit:
         index = dataset.gene_index
