@@ -1,10 +1,20 @@
 """Data: the active dataset, its load report and plots; upload or open another one."""
 
+import shutil
+
 import streamlit as st
 
 from gnt_core.io import GntInputError
-from gnt_core.store.datasets import BUILT_IN, folder_spec, list_specs, store_upload
-from ui import access, charts, state
+from gnt_core.io.examples import TF_ORGANISMS, builtin_tfs
+from gnt_core.store.datasets import (
+    BUILT_IN,
+    folder_spec,
+    inspect_upload,
+    keep_upload,
+    list_specs,
+    stage_upload,
+)
+from ui import access, charts, singlecell, state
 from ui.text import plain
 
 ORIENTATIONS = {"detect from the network's gene names": "auto",
@@ -44,26 +54,65 @@ with example_tab:
             state.set_dataset(spec)
             st.rerun()
 
-with load_tab, st.form("upload"):
-    st.write("Expression: CSV/TSV (gzipped or not, either orientation) or .h5ad, log-scale "
-             "values. Network: an edge list with a header such as Gene1,Gene2 or TF,target. "
-             "Files up to 1 GB.")
-    expression = st.file_uploader("Expression matrix", type=["csv", "tsv", "txt", "gz", "h5ad"])
-    network = st.file_uploader("Known network (regulator → target)",
-                               type=["csv", "tsv", "txt", "gz"])
-    tfs = st.file_uploader("TF list (optional)", type=["csv", "tsv", "txt", "gz"])
-    left, right = st.columns(2)
-    orientation = left.selectbox("Orientation of the expression file", list(ORIENTATIONS))
-    ignore_case = right.checkbox("Match gene names ignoring upper/lower case")
-    if st.form_submit_button("Load these files", type="primary"):
-        try:
-            spec = store_upload({"expression": expression, "network": network, "tfs": tfs},
-                                orientation=ORIENTATIONS[orientation], ignore_case=ignore_case)
-            state.set_dataset(spec)
-            st.toast(f"Loaded {plain(spec.name)}. It is now the active dataset.")
+with load_tab:
+    staged = st.session_state.get("staged")
+    if staged is None:
+        with st.form("upload"):
+            st.write("Expression: CSV/TSV (gzipped or not, either orientation, log-scale "
+                     "values), an AnnData .h5ad, a .loom, or the three files of a 10x folder. "
+                     "Network: an edge list with a header such as Gene1,Gene2 or TF,target. "
+                     "Files up to 1 GB.")
+            expression = st.file_uploader("Expression matrix", type=[
+                "csv", "tsv", "txt", "gz", "h5ad", "loom"])
+            tenx = st.file_uploader("…or the 10x files (matrix.mtx, features.tsv, barcodes.tsv)",
+                                    type=["mtx", "tsv", "gz"], accept_multiple_files=True)
+            network = st.file_uploader("Known network (regulator → target)",
+                                       type=["csv", "tsv", "txt", "gz"])
+            left, right = st.columns(2)
+            tfs = left.file_uploader("TF list (optional)", type=["csv", "tsv", "txt", "gz"])
+            builtin = right.selectbox("…or a built-in TF list", ["none", *TF_ORGANISMS])
+            orientation = left.selectbox("Orientation of a CSV/TSV expression file",
+                                         list(ORIENTATIONS))
+            ignore_case = right.checkbox("Match gene names ignoring upper/lower case")
+            if st.form_submit_button("Load these files", type="primary"):
+                try:
+                    staged = stage_upload({"expression": expression or tenx or None,
+                                           "network": network, "tfs": tfs})
+                    options = {"orientation": ORIENTATIONS[orientation],
+                               "ignore_case": ignore_case,
+                               "tfs": None if builtin == "none" else builtin_tfs(builtin)}
+                    if staged.single_cell:
+                        st.session_state["inspection"] = inspect_upload(staged)
+                        st.session_state["staged_options"] = options
+                        st.session_state["staged"] = staged
+                    else:
+                        state.set_dataset(keep_upload(staged, **options))
+                        st.toast("Loaded. It is now the active dataset.")
+                    st.rerun()
+                except GntInputError as err:
+                    st.error("These files could not be used, and nothing was changed. "
+                             f"{plain(err)}")
+    else:
+        st.subheader(f"Reading {plain(staged.names['expression'])}")
+        chosen = singlecell.choices(st.session_state["inspection"])
+        left, right = st.columns(2)
+        if left.button("Load with these choices", type="primary"):
+            try:
+                spec = keep_upload(staged, single_cell=chosen,
+                                   **st.session_state["staged_options"])
+                state.set_dataset(spec)
+                st.toast(f"Loaded {plain(spec.name)}. It is now the active dataset.")
+            except GntInputError as err:
+                st.session_state["upload_error"] = str(err)
+            del st.session_state["staged"]
             st.rerun()
-        except GntInputError as err:
-            st.error(f"These files could not be used, and nothing was changed. {plain(err)}")
+        if right.button("Cancel"):
+            shutil.rmtree(staged.folder, ignore_errors=True)
+            del st.session_state["staged"]
+            st.rerun()
+    if "upload_error" in st.session_state:
+        st.error("These files could not be used, and nothing was changed. "
+                 f"{plain(st.session_state.pop('upload_error'))}")
 
 roots = access.folder_roots()
 with folder_tab, st.form("folder"):

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -255,3 +256,56 @@ def test_a_killed_reader_leaves_the_server_and_the_dataset_as_they_were(page, se
     expect(page.get_by_text("Active dataset: demo (synthetic)")).to_be_visible()
     assert urllib.request.urlopen(f"{server}/_stcore/health", timeout=5).read() == b"ok"
     shot(page, "8-killed-reader")
+
+
+def single_cell_files(folder: Path) -> tuple[Path, Path]:
+    """The demo as an AnnData file as scanpy users have them: Ensembl-like var_names, symbols
+    in a var column (five regulators renamed to real mouse TFs), a cell-type column."""
+    import anndata
+
+    from gnt_core.io import make_demo_tables
+
+    expression, network, _ = make_demo_tables()
+    renamed = dict(zip(["TF01", "TF02", "TF03", "TF04", "TF05"],
+                       ["Sox2", "Pou5f1", "Nanog", "Klf4", "Myc"], strict=True))
+    symbols = [renamed.get(g, g) for g in expression.index]
+    adata = anndata.AnnData(expression.T.to_numpy(np.float32))
+    adata.obs_names = list(expression.columns)
+    adata.var_names = [f"ENSMUSG{i:011d}" for i in range(len(symbols))]
+    adata.var["gene_symbols"] = symbols
+    adata.obs["cell_type"] = ["stem" if i % 2 else "neural" for i in range(adata.n_obs)]
+    paths = (folder / "cells.h5ad", folder / "network.csv")
+    adata.write_h5ad(paths[0])
+    network.replace(renamed).to_csv(paths[1], index=False)
+    return paths
+
+
+def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tmp_path):
+    expression, network = single_cell_files(tmp_path)
+    page.get_by_text("Active dataset:").first.wait_for()
+    page.get_by_role("tab", name="Upload files").click()
+    inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
+    inputs.first.wait_for(state="attached")
+    inputs.nth(0).set_input_files(str(expression))
+    inputs.nth(2).set_input_files(str(network))
+    expect(page.get_by_test_id("stFileChip")).to_have_count(2)
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
+    choose(page, "or a built-in TF list", "mouse")
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Choose what to read").wait_for()  # symbols: the detected column
+    choose(page, "Cells", "cell_type")
+    page.get_by_test_id("stMultiSelect").click()
+    page.get_by_role("option", name="stem").click()
+    page.keyboard.press("Escape")
+    settle(page)
+    page.get_by_role("spinbutton", name=re.compile("Most variable genes")).fill("0")
+    settle(page)
+    shot(page, "9-h5ad-choices")
+    page.get_by_role("button", name="Load with these choices").click()
+    page.get_by_text("Active dataset: cells").wait_for()
+    expect(page.get_by_text("listed TFs matched an expression gene only when case is ignored",
+                            exact=False)).to_be_visible()
+    expect(page.get_by_text("cell_type is stem", exact=False)).to_be_visible()
+    expect(page.get_by_text("from the var column 'gene_symbols'", exact=False)).to_be_visible()
+    train(page, epochs=2, protocol="tf-matched", discover=False)
+    shot(page, "10-h5ad-trained")

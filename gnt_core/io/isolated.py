@@ -69,14 +69,19 @@ def _limit_memory() -> None:
 def _load(request: dict) -> dict:
     from .assemble import load_dataset
     from .beeline import load_beeline_folder
+    from .singlecell import SingleCellOptions, inspect
 
+    if request.get("inspect"):
+        return inspect(request["inspect"])
     options = {"orientation": request.get("orientation", "auto"),
                "ignore_case": request.get("ignore_case", False)}
     if request.get("folder"):
         dataset = load_beeline_folder(Path(request["folder"]), **options)
     else:
         dataset = load_dataset(request["expression"], request["network"],
-                               tfs=request.get("tfs"), name=request.get("name"), **options)
+                               tfs=request.get("tfs"), name=request.get("name"),
+                               single_cell=SingleCellOptions.from_dict(
+                                   request.get("single_cell")), **options)
     return dataset.summary()
 
 

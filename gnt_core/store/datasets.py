@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -16,12 +17,14 @@ from ..io import (
     EXAMPLES,
     Dataset,
     GntInputError,
+    SingleCellOptions,
     demo_dataset,
     load_beeline_folder,
     load_dataset,
     load_example,
 )
 from ..io.isolated import check_files
+from ..io.singlecell import is_single_cell
 from .access import resolve_in_roots
 from .storage import ensure_free_space, from_known_fields, gnt_home, safe_name, write_json
 
@@ -40,6 +43,7 @@ class DatasetSpec:
     folder: str | None = None
     orientation: str = "auto"
     ignore_case: bool = False
+    single_cell: dict | None = None  # SingleCellOptions of a single-cell expression file
 
     def load(self) -> Dataset:
         if self.kind == "demo":
@@ -50,6 +54,7 @@ class DatasetSpec:
         if self.kind == "folder":
             return load_beeline_folder(self.folder, name=self.name, **options)
         return load_dataset(self.expression, self.network, tfs=self.tfs, name=self.name,
+                            single_cell=SingleCellOptions.from_dict(self.single_cell),
                             **options)
 
     def to_dict(self) -> dict:
@@ -86,39 +91,103 @@ def folder_spec(folder: str | Path, *, orientation: str = "auto", ignore_case: b
     return spec
 
 
-def store_upload(files: dict[str, BinaryIO], *, orientation: str = "auto",
-                 ignore_case: bool = False, root: Path | None = None) -> DatasetSpec:
-    """Keep uploaded files (file objects with a .name) on disk once a separate, memory-limited
-    process has read them without error.
+@dataclass(frozen=True)
+class StagedUpload:
+    """Uploaded files written to a staging folder, not yet checked or kept."""
 
-    Nothing is kept when the files do not load: the GntInputError (naming the uploaded files)
-    propagates, and the staging folder is removed.
-    """
-    if files.get("expression") is None or files.get("network") is None:
-        raise GntInputError("upload both an expression file and a network file")
+    folder: Path
+    paths: dict[str, Path]  # role -> file (a 10x expression is a folder of three files)
+    names: dict[str, str]  # role -> the file name as uploaded
+
+    @property
+    def single_cell(self) -> bool:
+        return is_single_cell(self.paths["expression"])
+
+
+def stage_upload(files: dict[str, BinaryIO | list[BinaryIO]], root: Path | None = None
+                 ) -> StagedUpload:
+    """Write uploads (file objects with a .name; the expression may be the three files of a
+    10x folder) to a staging folder, after checking the disk has room."""
+    if not files.get("expression") or files.get("network") is None:
+        raise GntInputError("upload both an expression file (or the three 10x files) and a "
+                            "network file")
     root = Path(root) if root is not None else datasets_root()
     root.mkdir(parents=True, exist_ok=True)
-    uploads = {role: files[role] for role in ROLES if files.get(role) is not None}
-    ensure_free_space(root, 2 * sum(_size(f) for f in uploads.values()), "keep the upload")
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=".upload-"))
+    _remove_stale_staging(root)
+    uploads = {role: files[role] for role in ROLES if files.get(role)}
+    size = sum(_size(f) for item in uploads.values() for f in _as_list(item))
+    ensure_free_space(root, 2 * size, "keep the upload")
+    folder = Path(tempfile.mkdtemp(dir=root, prefix=".upload-"))
     try:
-        paths = _write_uploads(uploads, staging)
-        summary = _check_upload(paths, uploads, orientation, ignore_case)
-        digest = hashlib.sha256(json.dumps([orientation, ignore_case]).encode())
-        for role in uploads:
+        paths = {role: _write_upload(role, item, folder) for role, item in uploads.items()}
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    names = {role: ", ".join(getattr(f, "name", role) for f in _as_list(item))
+             for role, item in uploads.items()}
+    return StagedUpload(folder, paths, names)
+
+
+def inspect_upload(staged: StagedUpload) -> dict:
+    """What a staged single-cell expression offers (layers, symbol columns, obs columns),
+    read by the limited reader; the staging folder goes when the file cannot be read."""
+    try:
+        return check_files({"inspect": str(staged.paths["expression"])},
+                           staged.names["expression"])
+    except GntInputError:
+        shutil.rmtree(staged.folder, ignore_errors=True)
+        raise
+
+
+def keep_upload(staged: StagedUpload, *, orientation: str = "auto", ignore_case: bool = False,
+                single_cell: SingleCellOptions | None = None, tfs: Path | None = None,
+                root: Path | None = None) -> DatasetSpec:
+    """Keep a staged upload once a separate, memory-limited process has read it without
+    error; `tfs` is a TF list on the server (a built-in one) when none was uploaded. Nothing
+    is kept when the files do not load: the GntInputError (naming the files as uploaded)
+    propagates, and the staging folder is removed."""
+    root = Path(root) if root is not None else datasets_root()
+    paths = dict(staged.paths) | ({"tfs": tfs} if tfs is not None and "tfs" not in staged.paths
+                                  else {})
+    options = single_cell.to_dict() if single_cell is not None and staged.single_cell else None
+    try:
+        summary = _check_upload(staged, paths, orientation, ignore_case, options)
+        digest = hashlib.sha256(json.dumps([orientation, ignore_case, options]).encode())
+        for role in paths:
             digest.update(summary["sha256"][role].encode())
         spec_id = digest.hexdigest()[:16]
         final = root / spec_id
         if not (final / "spec.json").is_file():
+            located = {role: str(final / p.relative_to(staged.folder)) if staged.folder in
+                       p.parents else str(p) for role, p in paths.items()}
             spec = DatasetSpec(id=spec_id, kind="files", name=summary["name"],
                                orientation=orientation, ignore_case=ignore_case,
-                               **{role: str(final / p.name) for role, p in paths.items()})
-            original = {role: getattr(f, "name", "") for role, f in uploads.items()}
-            write_json(staging / "spec.json", spec.to_dict() | {"original_names": original})
-            staging.rename(final)
+                               single_cell=options, **located)
+            write_json(staged.folder / "spec.json", spec.to_dict() | {
+                "original_names": staged.names})
+            staged.folder.rename(final)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staged.folder, ignore_errors=True)
     return get_spec(spec_id, root)
+
+
+def store_upload(files: dict[str, BinaryIO], *, orientation: str = "auto",
+                 ignore_case: bool = False, root: Path | None = None) -> DatasetSpec:
+    """Stage and keep uploaded files in one step (see keep_upload)."""
+    return keep_upload(stage_upload(files, root), orientation=orientation,
+                       ignore_case=ignore_case, root=root)
+
+
+def _as_list(item) -> list:
+    return list(item) if isinstance(item, list | tuple) else [item]
+
+
+def _remove_stale_staging(root: Path, hours: float = 24) -> None:
+    """Staging folders of uploads that were never kept (an abandoned choice of cells)."""
+    cutoff = time.time() - hours * 3600
+    for folder in root.glob(".upload-*"):
+        if folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _size(upload: BinaryIO) -> int:
@@ -128,30 +197,49 @@ def _size(upload: BinaryIO) -> int:
     return size
 
 
-def _write_uploads(uploads: dict[str, BinaryIO], staging: Path) -> dict[str, Path]:
-    paths = {}
-    for role, upload in uploads.items():
-        target = staging / (role + _suffix(getattr(upload, "name", "")))
-        upload.seek(0)
-        with open(target, "wb") as out:
-            shutil.copyfileobj(upload, out, 1 << 20)
-        upload.seek(0)
-        paths[role] = target
-    return paths
+def _write_upload(role: str, item, folder: Path) -> Path:
+    """One role's upload in the staging folder; the three files of a 10x folder go into a
+    folder of their own, named as Cell Ranger names them."""
+    uploads = _as_list(item)
+    if len(uploads) > 1:
+        target = folder / f"{role}-10x"
+        target.mkdir()
+        for upload in uploads:
+            _copy(upload, target / _tenx_name(getattr(upload, "name", "")))
+        return target
+    target = folder / (role + _suffix(getattr(uploads[0], "name", "")))
+    _copy(uploads[0], target)
+    return target
 
 
-def _check_upload(paths: dict[str, Path], uploads: dict[str, BinaryIO], orientation: str,
-                  ignore_case: bool) -> dict:
+def _tenx_name(filename: str) -> str:
+    lowered = Path(filename).name.lower()
+    for stem in ("matrix.mtx", "features.tsv", "genes.tsv", "barcodes.tsv"):
+        if stem in lowered:
+            return stem + (".gz" if lowered.endswith(".gz") else "")
+    raise GntInputError(f"{filename}: the 10x files are matrix.mtx, features.tsv (or genes.tsv) "
+                        "and barcodes.tsv, gzipped or not; upload those three.")
+
+
+def _copy(upload: BinaryIO, target: Path) -> None:
+    upload.seek(0)
+    with open(target, "wb") as out:
+        shutil.copyfileobj(upload, out, 1 << 20)
+    upload.seek(0)
+
+
+def _check_upload(staged: StagedUpload, paths: dict[str, Path], orientation: str,
+                  ignore_case: bool, single_cell: dict | None) -> dict:
     """The summary from the limited reader; its messages name the files as uploaded."""
     request = {role: str(p) for role, p in paths.items()} | {
-        "orientation": orientation, "ignore_case": ignore_case,
-        "name": _display_name(uploads["expression"])}
+        "orientation": orientation, "ignore_case": ignore_case, "single_cell": single_cell,
+        "name": _display_name(staged.names["expression"])}
     try:
         return check_files(request, "these files")
     except GntInputError as err:
         message = str(err)
-        for role, path in paths.items():
-            message = message.replace(str(path), Path(getattr(uploads[role], "name", role)).name)
+        for role, path in staged.paths.items():
+            message = message.replace(str(path), staged.names[role])
         raise GntInputError(message) from None
 
 
@@ -160,8 +248,8 @@ def _suffix(filename: str) -> str:
     return next((s for s in KNOWN_SUFFIXES if lowered.endswith(s)), ".txt")
 
 
-def _display_name(upload: BinaryIO) -> str:
-    filename = Path(getattr(upload, "name", "upload")).name
+def _display_name(filename: str) -> str:
+    filename = Path(filename.split(",")[0].strip() or "upload").name
     for suffix in KNOWN_SUFFIXES:
         if filename.lower().endswith(suffix):
             filename = filename[: -len(suffix)]
