@@ -27,6 +27,7 @@ from .io import (
     write_example,
 )
 from .io.examples import TF_ORGANISMS, builtin_tfs
+from .io.priors import PRIORS, get_prior, prior_source
 from .outputs.export import FORMATS, export_bytes, format_from_path
 from .outputs.filters import (
     STATUS_CHOICES,
@@ -40,7 +41,7 @@ from .science.metrics import metrics_frame
 from .settings import PRESET_DESCRIPTIONS, PRESETS, DiscoverySettings, TrainConfig, preset
 from .store.access import ENV_DATA_ROOTS, add_user, audit, has_users, is_loopback, remove_user
 from .store.run import Run, collect_garbage
-from .store.storage import write_bytes
+from .store.storage import gnt_home, write_bytes
 from .store.verdicts import VerdictStore
 from .vocabulary import (
     DISCOVER,
@@ -89,10 +90,13 @@ def _data_options() -> argparse.ArgumentParser:
     group.add_argument("--data", type=Path, help="BEELINE/GENELink folder")
     group.add_argument("--expression", type=Path, help="expression CSV/TSV(.gz) or .h5ad")
     group.add_argument("--network", type=Path, help="edge list: regulator, target[, weight]")
+    group.add_argument("--prior", choices=list(PRIORS),
+                       help="no network of your own: CollecTRI or DoRothEA (A-C) for "
+                            "--organism, downloaded once from OmniPath and cached")
     group.add_argument("--tfs", type=Path, help="optional TF list: a file, or 'builtin' for the "
                        "bundled list of --organism")
     group.add_argument("--organism", choices=TF_ORGANISMS,
-                       help="for --tfs builtin: the human or mouse TF list")
+                       help="for --tfs builtin and --prior: human or mouse")
     group.add_argument("--orientation", default="auto",
                        choices=["auto", "genes_x_cells", "cells_x_genes"])
     group.add_argument("--ignore-case", action="store_true",
@@ -274,8 +278,13 @@ def _demo(args) -> int:
 
 
 def _load(args):
+    network = args.network
+    if args.prior is not None:
+        if args.network is not None:
+            raise GntInputError("give either --network FILE or --prior NAME, not both")
+        network = prior_source(get_prior(args.prior, args.organism, gnt_home() / "priors"))
     sources = [args.example is not None, args.data is not None,
-               args.expression is not None or args.network is not None]
+               args.expression is not None or network is not None]
     if sum(sources) > 1:
         raise GntInputError("give one of --example NAME, --data DIR, or --expression and "
                             "--network")
@@ -284,11 +293,11 @@ def _load(args):
     if args.data is not None:
         return load_beeline_folder(args.data, orientation=args.orientation,
                                    ignore_case=args.ignore_case)
-    if args.expression is None or args.network is None:
+    if args.expression is None or network is None:
         raise GntInputError("give --example NAME (a bundled dataset), --data DIR (a BEELINE "
-                            "folder), or both --expression FILE and --network FILE")
+                            "folder), or --expression FILE with --network FILE or --prior NAME")
     tfs = builtin_tfs(args.organism) if str(args.tfs) == "builtin" else args.tfs
-    return load_dataset(args.expression, args.network, tfs=tfs,
+    return load_dataset(args.expression, network, tfs=tfs,
                         orientation=args.orientation, ignore_case=args.ignore_case,
                         single_cell=_single_cell(args))
 
