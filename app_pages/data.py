@@ -6,6 +6,7 @@ import streamlit as st
 
 from gnt_core.io import GntInputError
 from gnt_core.io.examples import TF_ORGANISMS, builtin_tfs
+from gnt_core.io.priors import PRIORS, get_prior, prior_source
 from gnt_core.store.datasets import (
     BUILT_IN,
     folder_spec,
@@ -14,6 +15,7 @@ from gnt_core.store.datasets import (
     list_specs,
     stage_upload,
 )
+from gnt_core.store.storage import gnt_home
 from ui import access, charts, singlecell, state
 from ui.text import plain
 
@@ -69,6 +71,10 @@ with load_tab:
             network = st.file_uploader("Known network (regulator → target)",
                                        type=["csv", "tsv", "txt", "gz"])
             left, right = st.columns(2)
+            prior = left.selectbox("…or a prior network (downloaded once from OmniPath)",
+                                   ["none", *PRIORS])
+            organism = right.selectbox("Organism (for a prior or a built-in TF list)",
+                                       TF_ORGANISMS)
             tfs = left.file_uploader("TF list (optional)", type=["csv", "tsv", "txt", "gz"])
             builtin = right.selectbox("…or a built-in TF list", ["none", *TF_ORGANISMS])
             orientation = left.selectbox("Orientation of a CSV/TSV expression file",
@@ -76,6 +82,9 @@ with load_tab:
             ignore_case = right.checkbox("Match gene names ignoring upper/lower case")
             if st.form_submit_button("Load these files", type="primary"):
                 try:
+                    if prior != "none" and network is None:
+                        network = prior_source(get_prior(prior, organism,
+                                                         gnt_home() / "priors"))
                     staged = stage_upload({"expression": expression or tenx or None,
                                            "network": network, "tfs": tfs})
                     options = {"orientation": ORIENTATIONS[orientation],
