@@ -9,7 +9,8 @@ candidates, the GENELink split), GNT and the GNE-MLP ablation are fitted on the 
 on the validation pairs we score the SVM alone, the stacked score, degree and |PCC|. The
 stacker is itself fitted on validation pairs, so its validation score is cross-fitted: the
 validation pairs are split in two (stratified), the layer is fitted on one half and scores the
-other, and the other way round. Test pairs are never scored. Writes validation.csv / .md.
+other, and the other way round. Test pairs are never scored. Each set × seed is a task on Dask (a local cluster by default,
+--workers 0 for this process, --scheduler for a cluster). Writes validation.csv / .md.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from gnt_core.science.splits import given_split, split_pairs
 from gnt_core.science.stacking import Stacker, stack_inputs
 from gnt_core.settings import preset
 from gnt_core.store.storage import write_bytes, write_table
+from gnt_core.workflows.cluster import open_client, run_tasks
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/specific",
@@ -91,25 +93,33 @@ def rows_for(data, name: str, protocol: str, split, seed: int) -> list[dict]:
     return rows
 
 
+def cell(name: str, seed: int) -> list[dict]:
+    """Every protocol of one set and seed (a task on the cluster)."""
+    folder = SHARED / name
+    data = load_beeline_folder(folder)
+    return [row for protocol, split in splits_for(data, folder, seed)
+            for row in rows_for(data, name, protocol, split, seed)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/selection-round5"))
+    parser.add_argument("--workers", type=int, help="local Dask workers (0: this process)")
+    parser.add_argument("--scheduler", help="an existing Dask cluster's address")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
-    rows = []
-    for name in args.sets.split(","):
-        folder = SHARED / name
-        if not folder.is_dir():
-            print(f"{folder} is absent; skipped")
-            continue
-        data = load_beeline_folder(folder)
-        for seed in seeds:
-            for protocol, split in splits_for(data, folder, seed):
-                print(f"{name} {protocol} seed {seed}", flush=True)
-                rows += rows_for(data, name, protocol, split, seed)
-                write_table(args.out / "validation.csv", pd.DataFrame(rows))
+    names = [n for n in args.sets.split(",") if (SHARED / n).is_dir()]
+    rows: list[dict] = []
+
+    def keep(key, found: list[dict]) -> None:
+        rows.extend(found)
+        print(f"{' / '.join(map(str, key))}: done", flush=True)
+        write_table(args.out / "validation.csv", pd.DataFrame(rows))
+
+    with open_client(args.scheduler, args.workers) as client:  # the engine of gnt benchmark
+        run_tasks(client, cell, {(n, s): (n, s) for n in names for s in seeds}, keep)
     table = pd.DataFrame(rows)
     summary = table.groupby(["dataset", "protocol", "method"], sort=False)[list(SHOWN)].mean()
     lines = [f"# Round 5: stacking, validation pairs only (mean over seeds {args.seeds})", "",

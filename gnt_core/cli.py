@@ -54,6 +54,7 @@ from .vocabulary import (
     parse_seeds,
 )
 from .workflows.benchmark import run_benchmark
+from .workflows.cluster import open_client
 from .workflows.discover import run_discovery
 from .workflows.pipeline import evaluate_run, rescore_run, run_pipeline
 
@@ -131,6 +132,14 @@ def _model_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _cluster_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("where the cells run (Dask distributed)")
+    group.add_argument("--workers", type=int, help="a local cluster of N worker processes "
+                       "(default: one per CPU); 0 runs in this process")
+    group.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                       help="an existing Dask cluster ('dask scheduler' + 'dask worker')")
+
+
 def _device_option() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
@@ -188,6 +197,7 @@ def _parser() -> argparse.ArgumentParser:
                             "splits-genelink): protocol 'given', and 'given-clean' without "
                             "test pairs that are training positives")
     bench.add_argument("--out", type=Path, required=True, help="folder for the results")
+    _cluster_options(bench)
     bench.set_defaults(handler=_benchmark)
 
     discover = commands.add_parser(
@@ -489,8 +499,10 @@ def _benchmark(args) -> int:
             bar.set_postfix_str(info["label"])
             bar.update(done - bar.n)
 
-        results = run_benchmark(datasets, protocols, seeds, settings, args.out, progress,
-                                command=command, split_dirs=split_dirs)
+        with open_client(args.scheduler, args.workers,
+                         {"GPU": 1} if args.device == "cuda" else None) as client:
+            results = run_benchmark(datasets, protocols, seeds, settings, args.out, progress,
+                                    command=command, split_dirs=split_dirs, client=client)
     print(f"{len(results)} rows in {args.out / 'results.csv'}; summary in "
           f"{args.out / 'summary.md'}")
     return 0

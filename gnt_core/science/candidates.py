@@ -2,14 +2,17 @@
 
 A universe of up to STREAM_MIN_PAIRS pairs is scored and ranked in memory. A larger one (genome
 scale: tens of millions of regulator × gene pairs) is streamed: pairs are made a block of
-regulators at a time, every score goes to a Parquet file, and only the best `top_k` pairs of
-each regulator stay in memory, ranked against all scores (one float32 per pair).
+regulators at a time (`score_block`, which can also run as tasks on a cluster), every score goes
+to a Parquet part of a folder, and only the best `top_k` pairs of each regulator stay in memory,
+ranked against all scores (one float32 per pair; `merge_blocks`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,15 +72,27 @@ def count_candidates(dataset: Dataset, universe: str = "regulators") -> int:
     return r * (dataset.n_genes - 1) - r * (r - 1) // 2
 
 
-def iter_candidate_blocks(dataset: Dataset, universe: str = "regulators",
-                          block_pairs: int = PAIRS_PER_BLOCK) -> Iterator[np.ndarray]:
-    """The universe's unordered pairs, a block of regulators at a time, oriented by the network."""
+def regulator_blocks(dataset: Dataset, universe: str = "regulators",
+                     block_pairs: int = PAIRS_PER_BLOCK) -> list[np.ndarray]:
+    """The universe's regulators, in blocks of about `block_pairs` pairs each."""
     regulators = np.unique(universe_regulators(dataset, universe))
     per_block = max(1, block_pairs // max(dataset.n_genes, 1))
-    for start in range(0, len(regulators), per_block):
-        pairs = regulator_gene_pairs(dataset.n_genes, regulators,
-                                     only=regulators[start:start + per_block])
-        yield orient_by_network(pairs, dataset.edges, dataset.n_genes)
+    return [regulators[start:start + per_block] for start in range(0, len(regulators),
+                                                                   per_block)]
+
+
+def block_pairs(dataset: Dataset, universe: str, block: np.ndarray) -> np.ndarray:
+    """The unordered pairs of a block of regulators, oriented by the network."""
+    pairs = regulator_gene_pairs(dataset.n_genes, universe_regulators(dataset, universe),
+                                 only=block)
+    return orient_by_network(pairs, dataset.edges, dataset.n_genes)
+
+
+def iter_candidate_blocks(dataset: Dataset, universe: str = "regulators",
+                          block_pairs_: int = PAIRS_PER_BLOCK) -> Iterator[np.ndarray]:
+    """The universe's unordered pairs, a block of regulators at a time, oriented by the network."""
+    for block in regulator_blocks(dataset, universe, block_pairs_):
+        yield block_pairs(dataset, universe, block)
 
 
 def candidate_pairs(dataset: Dataset, universe: str = "regulators") -> np.ndarray:
@@ -207,44 +222,91 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
 def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | None,
             universe: str, device: str, progress: Progress | None,
             path: Path, top_k: int, total: int) -> Candidates:
+    blocks, done = [], 0
+    with parquet_folder(path) as folder:
+        for index, block in enumerate(regulator_blocks(dataset, universe)):
+            scored = score_block(predictor, dataset, universe, block, top_k, device)
+            write_part(folder, index, scored)
+            blocks.append(scored)
+            done += scored.n_pairs
+            if progress is not None:
+                progress("score", done, total, {})
+    return merge_blocks(blocks, dataset, split, top_k)
+
+
+@dataclass
+class ScoredBlock:
+    """One block of regulators scored: the Parquet partition of every score, the best pairs of
+    each regulator, every score (for global ranks) and per-target sums."""
+
+    parquet: bytes
+    kept_pairs: np.ndarray
+    kept_scores: np.ndarray
+    scores: np.ndarray  # float32
+    target_sums: np.ndarray
+    target_counts: np.ndarray
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.scores)
+
+
+def score_block(predictor: GNTLinkPredictor, dataset: Dataset, universe: str,
+                block: np.ndarray, top_k: int, device: str = "auto") -> ScoredBlock:
+    """Score a block of regulators (a task of its own when scoring is distributed)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    pairs = block_pairs(dataset, universe, block)
+    scores = score_pairs(predictor, pairs, device=device)
     names = pa.array(dataset.genes, type=pa.string())
-    all_scores = np.empty(total, dtype=np.float32)
-    kept_pairs, kept_scores = [], []
-    target_sums, target_counts = np.zeros(dataset.n_genes), np.zeros(dataset.n_genes)
-    done = 0
+    table = pa.table({
+        "regulator": pa.DictionaryArray.from_arrays(pairs[:, 0].astype(np.int32), names),
+        "target": pa.DictionaryArray.from_arrays(pairs[:, 1].astype(np.int32), names),
+        "score": scores.astype(np.float32)})
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer)
+    keep = top_k_per_regulator(pairs[:, 0], scores, top_k)
+    sums, counts = target_means(pairs, scores, dataset.n_genes)
+    return ScoredBlock(buffer.getvalue().to_pybytes(), pairs[keep], scores[keep],
+                       scores.astype(np.float32), sums, counts)
+
+
+@contextmanager
+def parquet_folder(path: Path) -> Iterator[Path]:
+    """A folder of Parquet parts (read back whole with pyarrow.parquet.read_table), written
+    under a temporary name and put in place when complete."""
     tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    schema = pa.schema([("regulator", pa.dictionary(pa.int32(), pa.string())),
-                        ("target", pa.dictionary(pa.int32(), pa.string())),
-                        ("score", pa.float32())])
-    with pq.ParquetWriter(tmp, schema) as writer:
-        for pairs in iter_candidate_blocks(dataset, universe):
-            scores = score_pairs(predictor, pairs, device=device, progress=progress,
-                                 offset=done, total=total)
-            all_scores[done:done + len(pairs)] = scores
-            done += len(pairs)
-            sums, counts = target_means(pairs, scores, dataset.n_genes)
-            target_sums += sums
-            target_counts += counts
-            writer.write_table(pa.table({
-                "regulator": pa.DictionaryArray.from_arrays(pairs[:, 0].astype(np.int32), names),
-                "target": pa.DictionaryArray.from_arrays(pairs[:, 1].astype(np.int32), names),
-                "score": scores.astype(np.float32)}, schema=schema))
-            keep = top_k_per_regulator(pairs[:, 0], scores, top_k)
-            kept_pairs.append(pairs[keep])
-            kept_scores.append(scores[keep])
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(path, ignore_errors=True)
     os.replace(tmp, path)
-    pairs, scores = np.concatenate(kept_pairs), np.concatenate(kept_scores)
+
+
+def write_part(folder: Path, index: int, scored: ScoredBlock) -> None:
+    (folder / f"part-{index:05d}.parquet").write_bytes(scored.parquet)
+
+
+def merge_blocks(blocks: list[ScoredBlock], dataset: Dataset, split: PairSplit | None,
+                 top_k: int) -> Candidates:
+    """The ranked table from scored blocks (in any order): the best pairs of each regulator,
+    ranked against every score."""
+    pairs = np.concatenate([b.kept_pairs for b in blocks])
+    scores = np.concatenate([b.kept_scores for b in blocks])
     keep = top_k_per_regulator(pairs[:, 0], scores, top_k)  # flipped pairs cross blocks
     pairs, scores = pairs[keep], scores[keep]
+    all_scores = np.sort(np.concatenate([b.scores for b in blocks]))
+    target_mean = sum(b.target_sums for b in blocks) / np.maximum(
+        sum(b.target_counts for b in blocks), 1)
     status = pair_statuses(pairs, split, dataset.edges, dataset.n_genes)
-    all_scores.sort()
     table = rank_table(pairs, scores, dataset, status, all_scores=all_scores,
-                       target_mean=target_sums / np.maximum(target_counts, 1))
-    return Candidates(table, total, True, top_k=top_k)
+                       target_mean=target_mean)
+    return Candidates(table, len(all_scores), True, top_k=top_k)
 
 
 def top_k_per_regulator(regulators: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:

@@ -5,6 +5,8 @@
     benchmark  a resumable grid of datasets × protocols × seeds × methods
     infer      one call from data to a ranked edge list (arboreto style)
     jobs       runs in worker processes, one at a time per device (the app's service)
+    cluster    independent tasks on Dask distributed (a local cluster, or one by address)
+    genome     genome-scale candidate scoring split by regulator blocks across workers
 """
 
 from .._lazy import lazy_exports
@@ -12,6 +14,7 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "run_pipeline": ".pipeline", "evaluate_run": ".pipeline", "rescore_run": ".pipeline",
     "run_benchmark": ".benchmark", "infer": ".infer",
+    "open_client": ".cluster", "score_distributed": ".genome",
     "submit": ".jobs", "job_status": ".jobs", "active_jobs": ".jobs", "cancel": ".jobs",
 }
 __all__ = list(_EXPORTS)

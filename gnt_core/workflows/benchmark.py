@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from ..settings import RunSettings
 from ..store.run import package_versions
 from ..store.storage import write_bytes, write_json, write_table
 from ..vocabulary import GIVEN, METHODS, METRIC_LABELS, METRICS, Progress, no_progress
+from .cluster import describe, run_tasks, scatter
 from .pipeline import fit_methods, make_split, test_scores
 
 COLUMNS = ("dataset", "protocol", "seed", "method", *METRICS, "train_s", "score_s", "n_pos",
@@ -58,11 +60,14 @@ def config_id(settings: RunSettings) -> str:
 def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[str],
                   seeds: list[int], settings: RunSettings, out_dir: Path,
                   progress: Progress | None = None, command: str = "",
-                  split_dirs: dict[str, str] | None = None) -> pd.DataFrame:
+                  split_dirs: dict[str, str] | None = None, client: Any = None) -> pd.DataFrame:
     """Compute every missing cell of the grid; returns all rows for these settings.
 
-    Protocol 'given' uses split_dirs[dataset] (a peer's split) and adds 'given-clean' rows:
-    the same scores without the test pairs that are training positives."""
+    Cells run as tasks on a Dask `client` (cluster.open_client), or in this process when it is
+    None. Rows are appended to results.csv as cells finish, by this process only, so a grid
+    that stops resumes where it stopped and no row is written twice. Protocol 'given' uses
+    split_dirs[dataset] (a peer's split) and adds 'given-clean' rows: the same scores without
+    the test pairs that are training positives."""
     split_dirs = split_dirs or {}
     out_dir = Path(out_dir)
     settings = replace(settings, ablation=True)
@@ -73,27 +78,36 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
         columns=COLUMNS)
     cells = [(d, p, s) for d in datasets for p in protocols for s in seeds
              if p != GIVEN or d in split_dirs]
+    todo = [c for c in cells if not _finished(results, *c, config)]
     report = progress or no_progress
-    loaded: dict[str, Dataset] = {}
-    for done, (name, protocol, seed) in enumerate(cells):
-        label = f"{name} / {protocol} / seed {seed}"
-        if _finished(results, name, protocol, seed, config):
-            report("benchmark", done + 1, len(cells), {"label": f"{label} (kept)"})
-            continue
-        report("benchmark", done, len(cells), {"label": label})
-        dataset = loaded.setdefault(name, datasets[name]())
-        cell = replace(settings, protocol=protocol, seed=seed,
-                       train=replace(settings.train, seed=seed, device=device),
-                       split_dir=split_dirs.get(name) if protocol == GIVEN else None)
-        rows = pd.DataFrame(_cell_rows(dataset, name, cell, device, config), columns=COLUMNS)
-        results = pd.concat([results, rows], ignore_index=True) if len(results) else rows
+    report("benchmark", len(cells) - len(todo), len(cells), {"label": "cells kept"})
+    loaded = {name: scatter(client, datasets[name]()) for name in dict.fromkeys(
+        name for name, _, _ in todo)}
+    tasks = {(name, protocol, seed): (loaded[name], name, replace(
+        settings, protocol=protocol, seed=seed, train=replace(settings.train, seed=seed,
+                                                              device=device),
+        split_dir=split_dirs.get(name) if protocol == GIVEN else None), device, config)
+        for name, protocol, seed in todo}
+
+    finished: list[tuple] = []
+
+    def keep(cell: tuple, rows: list[dict]) -> None:
+        nonlocal results
+        frame = pd.DataFrame(rows, columns=COLUMNS)
+        results = pd.concat([results, frame], ignore_index=True) if len(results) else frame
         write_table(results_path, results)
-        report("benchmark", done + 1, len(cells), {"label": label})
+        finished.append(cell)
+        report("benchmark", len(cells) - len(todo) + len(finished), len(cells),
+               {"label": " / ".join(map(str, cell))})
+
+    run_tasks(client, _cell_rows, tasks, keep,
+              resources={"GPU": 1} if device == "cuda" and client is not None else None)
     shown = [*protocols, *([GIVEN_CLEAN] if GIVEN in protocols else [])]
     mine = results[(results["config"] == config) & results["dataset"].isin(datasets)
                    & results["protocol"].isin(shown) & results["seed"].isin(seeds)]
     write_json(out_dir / "environment.json", environment(device) | {
-        "settings": settings.to_dict(), "config": config, "command": command})
+        "settings": settings.to_dict(), "config": config, "command": command,
+        "cluster": describe(client)})
     write_bytes(out_dir / "summary.md",
                 summary_markdown(mine, environment(device), settings, command).encode())
     return mine
@@ -107,6 +121,7 @@ def _finished(results: pd.DataFrame, name: str, protocol: str, seed: int, config
 
 def _cell_rows(dataset: Dataset, name: str, settings: RunSettings, device: str,
                config: str) -> list[dict]:
+    """One cell of the grid (a task): every method on the same split, one row per method."""
     timings: dict[str, float] = {}
     split = make_split(dataset, settings, no_progress, timings)
     fitted = fit_methods(dataset, split, settings, no_progress, timings)
