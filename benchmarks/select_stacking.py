@@ -9,8 +9,9 @@ candidates, the GENELink split), GNT and the GNE-MLP ablation are fitted on the 
 on the validation pairs we score the SVM alone, the stacked score, degree and |PCC|. The
 stacker is itself fitted on validation pairs, so its validation score is cross-fitted: the
 validation pairs are split in two (stratified), the layer is fitted on one half and scores the
-other, and the other way round. Test pairs are never scored. Each set × seed is a task on Dask (a local cluster by default,
---workers 0 for this process, --scheduler for a cluster). Writes validation.csv / .md.
+other, and the other way round. Test pairs are never scored. Each set × seed is a task on
+Dask (a local cluster by default, --workers 0 for this process, --scheduler for a cluster).
+Writes validation.csv / .md.
 """
 
 from __future__ import annotations
