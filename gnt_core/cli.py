@@ -88,7 +88,8 @@ def _data_options() -> argparse.ArgumentParser:
     group = parent.add_argument_group("data (a bundled example, a BEELINE folder, or files)")
     group.add_argument("--example", choices=list(EXAMPLES),
                        help="a real dataset that ships with GNT Explorer (BEELINE mDC)")
-    group.add_argument("--data", type=Path, help="BEELINE/GENELink folder")
+    group.add_argument("--data", type=Path, action="append",
+                       help="BEELINE/GENELink folder (gnt benchmark: repeat for several)")
     group.add_argument("--expression", type=Path, help="expression CSV/TSV(.gz) or .h5ad")
     group.add_argument("--network", type=Path, help="edge list: regulator, target[, weight]")
     group.add_argument("--prior", choices=list(PRIORS),
@@ -184,11 +185,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("run_dir", type=Path)
     evaluate.set_defaults(handler=_evaluate)
 
-    bench = commands.add_parser("benchmark", parents=[model, device],
+    bench = commands.add_parser("benchmark", parents=[data, model, device],
                                 help="datasets × protocols × seeds × methods; resumable; "
                                 "writes results.csv and summary.md")
-    bench.add_argument("--data", type=Path, action="append", required=True,
-                       help="a BEELINE folder (repeat for several datasets)")
     bench.add_argument("--protocols", default=",".join(PROTOCOLS),
                        help="comma-separated (default: all three)")
     bench.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds")
@@ -293,15 +292,15 @@ def _load(args):
         if args.network is not None:
             raise GntInputError("give either --network FILE or --prior NAME, not both")
         network = prior_source(get_prior(args.prior, args.organism, gnt_home() / "priors"))
-    sources = [args.example is not None, args.data is not None,
+    sources = [args.example is not None, bool(args.data),
                args.expression is not None or network is not None]
-    if sum(sources) > 1:
+    if sum(sources) > 1 or len(args.data or ()) > 1:
         raise GntInputError("give one of --example NAME, --data DIR, or --expression and "
                             "--network")
     if args.example is not None:
         return load_example(args.example)
-    if args.data is not None:
-        return load_beeline_folder(args.data, orientation=args.orientation,
+    if args.data:
+        return load_beeline_folder(args.data[0], orientation=args.orientation,
                                    ignore_case=args.ignore_case)
     if args.expression is None or network is None:
         raise GntInputError("give --example NAME (a bundled dataset), --data DIR (a BEELINE "
@@ -484,11 +483,18 @@ def _benchmark(args) -> int:
         seeds = parse_seeds(args.seeds)
     except ValueError as err:
         raise GntInputError(f"--seeds: {err}") from None
+    folders = args.data or []
     datasets = {f"{d.resolve().parent.name}/{d.resolve().name}":
-                (lambda folder=d: load_beeline_folder(folder)) for d in args.data}
-    split_dirs = {name: str(d / args.given_split) for name, d in zip(datasets, args.data,
+                (lambda folder=d: load_beeline_folder(folder)) for d in folders}
+    split_dirs = {name: str(d / args.given_split) for name, d in zip(datasets, folders,
                                                                      strict=True)
                   } if args.given_split else {}
+    if args.example or args.expression:  # one more dataset, read as gnt train reads it
+        single = argparse.Namespace(**(vars(args) | {"data": None}))
+        datasets[args.example or Path(args.expression).name] = lambda: _load(single)
+    if not datasets:
+        raise GntInputError("give the datasets: --data DIR (repeat for several), --example "
+                            "NAME, or --expression FILE with --network FILE or --prior NAME")
     settings = preset(args.preset, train=_train_config(args))
     if args.given_split:
         protocols.append(GIVEN)
