@@ -120,7 +120,7 @@ def train(page, epochs: int, protocol: str, discover: bool = True) -> None:
 
 def choose(page, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox, and wait until the app has rerun with it."""
-    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
     box.click()
     page.get_by_role("option", name=option).click()
     expect(page.get_by_role("option", name=option)).to_have_count(0)  # the list has closed
@@ -205,10 +205,11 @@ def hostile_files(folder: Path) -> list[Path]:
 def test_hostile_gene_names_never_execute(page, tmp_path):
     expression, network = hostile_files(tmp_path)
     page.get_by_text("Active dataset:").first.wait_for()
+    page.get_by_role("tab", name="Upload files").click()
     inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
     inputs.first.wait_for(state="attached")
     inputs.nth(0).set_input_files(str(expression))
-    inputs.nth(1).set_input_files(str(network))
+    inputs.nth(2).set_input_files(str(network))  # the second uploader takes 10x files
     expect(page.get_by_test_id("stFileChip")).to_have_count(2)  # both files listed
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # and uploaded
     page.get_by_role("button", name="Load these files").click()
@@ -234,10 +235,11 @@ def test_a_killed_reader_leaves_the_server_and_the_dataset_as_they_were(page, se
     from gnt_core.io.isolated import MARKER
 
     page.get_by_text("Active dataset: demo (synthetic)").wait_for()
+    page.get_by_role("tab", name="Upload files").click()
     inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
     inputs.first.wait_for(state="attached")
     inputs.nth(0).set_input_files(str(demo_files["expression"]))
-    inputs.nth(1).set_input_files(str(demo_files["network"]))
+    inputs.nth(2).set_input_files(str(demo_files["network"]))
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
     page.get_by_role("button", name="Load these files").click()
     deadline, killed = time.time() + 30, None
@@ -290,7 +292,7 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     inputs.nth(2).set_input_files(str(network))
     expect(page.get_by_test_id("stFileChip")).to_have_count(2)
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
-    choose(page, "or a built-in TF list", "mouse")
+    choose(page, "…or a built-in TF list", "mouse")
     page.get_by_role("button", name="Load these files").click()
     page.get_by_text("Choose what to read").wait_for()  # symbols: the detected column
     choose(page, "Cells", "cell_type")
