@@ -110,8 +110,9 @@ def _data_options() -> argparse.ArgumentParser:
                        help="keep the cells whose obs COLUMN is one of the values")
     cells.add_argument("--top-genes", type=int, metavar="N",
                        help="keep the network's genes, the TFs and the N most variable genes")
-    cells.add_argument("--gene-map", type=Path,
-                       help="a two-column file mapping gene identifiers to symbols")
+    cells.add_argument("--gene-map", help="a two-column file mapping gene identifiers to "
+                       "symbols, or 'online' to look Ensembl IDs up on mygene.info (with "
+                       "--organism; answers cached in $GNT_HOME/idmap)")
     return parent
 
 
@@ -324,7 +325,8 @@ def _single_cell(args) -> SingleCellOptions:
     return SingleCellOptions(layer=args.layer, gene_column=args.gene_column,
                              cells_column=column.strip() if column else None,
                              cells_values=values, top_genes=args.top_genes,
-                             gene_map=str(args.gene_map) if args.gene_map else None)
+                             gene_map=args.gene_map, organism=args.organism,
+                             cache=str(gnt_home() / "idmap"))
 
 
 def _check_new_dir(path: Path) -> None:

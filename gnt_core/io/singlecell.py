@@ -30,11 +30,13 @@ from scipy import sparse
 
 from . import limits
 from .dataset import ExpressionTable, GntInputError, preview
+from .idmap import lookup_symbols
 
 SYMBOL_COLUMNS = ("gene_symbols", "gene_symbol", "feature_name", "gene_name", "gene_names",
                   "symbol", "symbols", "name", "gene")
 ENSEMBL = re.compile(r"^ENS[A-Z]*G\d{6,}(\.\d+)?$")
 COUNTS_TARGET = 1e4
+ONLINE = "online"  # gene_map: look the identifiers up on MyGene.info
 READ_BLOCK_CELLS = 5_000
 SINGLE_CELL_SUFFIXES = (".h5ad", ".loom")
 
@@ -48,7 +50,9 @@ class SingleCellOptions:
     cells_column: str | None = None  # an obs column ...
     cells_values: tuple[str, ...] = ()  # ... and the values of it to keep (a cell type)
     top_genes: int | None = None  # the most variable genes kept beside network genes and TFs
-    gene_map: str | None = None  # a two-column file: identifier, symbol
+    gene_map: str | None = None  # a two-column file (identifier, symbol), or "online"
+    organism: str | None = None  # for gene_map "online" (MyGene.info)
+    cache: str | None = None  # where online answers are kept ($GNT_HOME/idmap by the CLI)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -260,7 +264,11 @@ def _symbols(matrix: Matrix, options: SingleCellOptions, notes: list[str]) -> li
     else:
         names = pd.Series(var.index, index=var.index)
     names = names.to_numpy(dtype=object)
-    if options.gene_map:
+    if options.gene_map == ONLINE:
+        mapping = lookup_symbols(list(names), options.organism, Path(options.cache or "."),
+                                 notes)
+        names = map_identifiers(names, mapping, notes)
+    elif options.gene_map:
         names = map_identifiers(names, read_gene_map(options.gene_map), notes)
     return _unique(list(names), notes)
 
