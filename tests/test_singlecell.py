@@ -146,3 +146,16 @@ def test_loom_written_by_loompy(tmp_path):
 def test_highly_variable_picks_the_genes_that_vary():
     chosen = highly_variable(counts(), 10)
     assert set(np.flatnonzero(chosen)) & set(range(50, 60))
+
+
+def test_ensembl_ids_on_one_side_only_are_named(tmp_path):
+    (tmp_path / "e.csv").write_text(",c1,c2,c3\n" + "".join(f"{g},1,2,{i}\n" for i, g in
+                                                             enumerate(SYMBOLS[:5])))
+    (tmp_path / "n.csv").write_text("Gene1,Gene2\n" + f"{IDS[0]},{IDS[1]}\n{IDS[1]},{IDS[2]}\n")
+    with pytest.raises(GntInputError, match="network names genes by Ensembl IDs"):
+        load_dataset(tmp_path / "e.csv", tmp_path / "n.csv")
+    (tmp_path / "e2.csv").write_text(",c1,c2,c3\n" + "".join(f"{g},1,2,{i}\n" for i, g in
+                                                              enumerate(IDS[:5])))
+    (tmp_path / "n2.csv").write_text("Gene1,Gene2\nGene0,Gene1\n")
+    with pytest.raises(GntInputError, match="expression file names genes by Ensembl IDs"):
+        load_dataset(tmp_path / "e2.csv", tmp_path / "n2.csv")

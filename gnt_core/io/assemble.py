@@ -18,7 +18,7 @@ from .dataset import (
 )
 from .expression import constant_rows, read_expression
 from .network import read_network, read_regulator_list
-from .singlecell import SingleCellOptions, is_single_cell
+from .singlecell import SingleCellOptions, ensembl_share, is_single_cell
 from .sniff import Source, sha256_of, source_name
 
 
@@ -34,7 +34,8 @@ def build_dataset(expression: ExpressionTable, network: EdgeTable, *,
     keep = (regs >= 0) & (tgts >= 0)
     report.edges_dropped_missing_gene = int((~keep).sum())
     if not keep.any():
-        raise GntInputError(_no_edge_message(network_name, network.regulators, report))
+        raise GntInputError(_no_edge_message(network_name, network.regulators, report,
+                                             expression.genes))
     edges = np.stack([regs[keep], tgts[keep]], axis=1).astype(np.int64)
     weights = network.weights[keep] if network.weights is not None else None
     signs = network.signs[keep] if network.signs is not None else None
@@ -81,12 +82,22 @@ def _match_genes(regs: list[str], tgts: list[str], index: dict[str, int], ignore
     return reg_idx, tgt_idx
 
 
-def _no_edge_message(network_name: str, regulators: list[str], report: LoadReport) -> str:
+def _no_edge_message(network_name: str, regulators: list[str], report: LoadReport,
+                     genes: list[str]) -> str:
     message = (f"{network_name}: none of its {len(regulators)} edges connects two genes of the "
                f"expression file (network genes not found: {preview(report.missing_genes)}).")
     if report.case_insensitive_matches:
         return message + (" Some names match when case is ignored: load with ignore_case "
                           "(CLI: --ignore-case).")
+    in_network, in_expression = ensembl_share(report.missing_genes), ensembl_share(genes)
+    if in_network > 0.5 and in_expression < 0.5:
+        return message + (" The network names genes by Ensembl IDs and the expression file by "
+                          "symbols: use a network of symbols, or map the expression's genes "
+                          "the same way.")
+    if in_expression > 0.5 and in_network < 0.5:
+        return message + (" The expression file names genes by Ensembl IDs and the network by "
+                          "symbols: take symbols from a var column (CLI: --gene-column), a "
+                          "mapping file (--gene-map FILE) or mygene.info (--gene-map online).")
     return message + (" Check that both files use the same gene identifiers (symbols vs "
                       "Ensembl IDs) and that the network columns are regulator, target.")
 

@@ -217,7 +217,7 @@ def inspect(path: str | os.PathLike) -> dict:
     return {"n_cells": len(matrix.obs), "n_genes": len(matrix.var),
             "layers": ["X", "raw", *matrix.layers] if str(path).endswith(".h5ad") else ["X"],
             "var_columns": var_columns, "obs_columns": obs_columns,
-            "ensembl_ids": _share_ensembl(matrix.var.index) > 0.5}
+            "ensembl_ids": ensembl_share(list(matrix.var.index)) > 0.5}
 
 
 # ---------------------------------------------------------------- reading
@@ -258,7 +258,7 @@ def _symbols(matrix: Matrix, options: SingleCellOptions, notes: list[str]) -> li
                                 f"{', '.join(map(str, var.columns)) or 'none'}.")
         names = var[options.gene_column].astype(str)
         notes.append(f"Gene symbols from the var column {options.gene_column!r}.")
-    elif _share_ensembl(var.index) > 0.5 and (column := _symbol_column(var)) is not None:
+    elif ensembl_share(list(var.index)) > 0.5 and (column := _symbol_column(var)) is not None:
         names = var[column].astype(str)
         notes.append(f"var_names are Ensembl IDs; symbols taken from the var column {column!r}.")
     else:
@@ -278,8 +278,9 @@ def _symbol_column(var: pd.DataFrame) -> str | None:
     return next((lowered[c] for c in SYMBOL_COLUMNS if c in lowered), None)
 
 
-def _share_ensembl(names) -> float:
-    sample = list(names[:2000])
+def ensembl_share(names: list[str]) -> float:
+    """The share of Ensembl gene IDs (human ENSG…, mouse ENSMUSG…) among the first names."""
+    sample = names[:2000]
     return sum(bool(ENSEMBL.match(str(n))) for n in sample) / max(len(sample), 1)
 
 
