@@ -202,14 +202,18 @@ def hostile_files(folder: Path) -> list[Path]:
     return paths
 
 
-def test_hostile_gene_names_never_execute(page, tmp_path):
-    expression, network = hostile_files(tmp_path)
+def upload_files(page, expression: Path, network: Path) -> None:
+    """Put an expression and a network file into the Data page's upload form."""
     page.get_by_text("Active dataset:").first.wait_for()
     page.get_by_role("tab", name="Upload files").click()
     inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
     inputs.first.wait_for(state="attached")
     inputs.nth(0).set_input_files(str(expression))
     inputs.nth(2).set_input_files(str(network))  # the second uploader takes 10x files
+
+
+def test_hostile_gene_names_never_execute(page, tmp_path):
+    upload_files(page, *hostile_files(tmp_path))
     expect(page.get_by_test_id("stFileChip")).to_have_count(2)  # both files listed
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # and uploaded
     page.get_by_role("button", name="Load these files").click()
@@ -235,11 +239,7 @@ def test_a_killed_reader_leaves_the_server_and_the_dataset_as_they_were(page, se
     from gnt_core.io.isolated import MARKER
 
     page.get_by_text("Active dataset: demo (synthetic)").wait_for()
-    page.get_by_role("tab", name="Upload files").click()
-    inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
-    inputs.first.wait_for(state="attached")
-    inputs.nth(0).set_input_files(str(demo_files["expression"]))
-    inputs.nth(2).set_input_files(str(demo_files["network"]))
+    upload_files(page, demo_files["expression"], demo_files["network"])
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
     page.get_by_role("button", name="Load these files").click()
     deadline, killed = time.time() + 30, None
@@ -283,13 +283,7 @@ def single_cell_files(folder: Path) -> tuple[Path, Path]:
 
 
 def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tmp_path):
-    expression, network = single_cell_files(tmp_path)
-    page.get_by_text("Active dataset:").first.wait_for()
-    page.get_by_role("tab", name="Upload files").click()
-    inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
-    inputs.first.wait_for(state="attached")
-    inputs.nth(0).set_input_files(str(expression))
-    inputs.nth(2).set_input_files(str(network))
+    upload_files(page, *single_cell_files(tmp_path))
     expect(page.get_by_test_id("stFileChip")).to_have_count(2)
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
     choose(page, "…or a built-in TF list", "mouse")

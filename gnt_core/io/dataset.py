@@ -142,6 +142,17 @@ def gene_index(genes: list[str]) -> dict[str, int]:
     return {g: i for i, g in enumerate(genes)}
 
 
+def make_unique(names: list[str], mark: str = "-") -> list[str]:
+    """Names made unique: a repeat gets a suffix (name-1, name-2, … with mark '-')."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}{mark}{count}")
+    return out
+
+
 def preview(items: list[str], n: int = 5) -> str:
     shown = ", ".join(str(i) for i in items[:n])
     return shown + (f" and {len(items) - n} more" if len(items) > n else "")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..vocabulary import is_valid_symbol
 from . import limits
-from .dataset import ExpressionTable, GntInputError, preview
+from .dataset import ExpressionTable, GntInputError, make_unique, preview
 from .singlecell import SingleCellOptions, is_single_cell, read_single_cell
 from .sniff import (
     Layout,
@@ -260,7 +260,7 @@ def _validated_expression(values: np.ndarray, genes: list[str], cells: list[str]
                             "genes are needed; check the orientation (genes × cells or cells × "
                             "genes).")
     if pd.Index(cells).has_duplicates:
-        cells = _make_unique(cells)
+        cells = make_unique(cells)
         notes.append("Some cell names occurred more than once; suffixes (-1, -2, …) make them "
                      "unique.")
     unusual = [g for g in genes if not is_valid_symbol(g)]
@@ -305,16 +305,6 @@ def constant_rows(values: np.ndarray) -> np.ndarray:
                            _row_blocks(values)] or [np.zeros(0, bool)])
 
 
-def _make_unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        count = seen.get(n, 0)
-        seen[n] = count + 1
-        out.append(n if count == 0 else f"{n}-{count}")
-    return out
-
-
 @contextmanager
 def _as_path(src: Source) -> Iterator[str]:
     """A path for readers that need one: the path itself, or an upload copied to a file."""
@@ -329,4 +319,3 @@ def _as_path(src: Source) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------- network and TF list
-

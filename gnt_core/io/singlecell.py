@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import sparse
 
 from . import limits
-from .dataset import ExpressionTable, GntInputError, preview
+from .dataset import ExpressionTable, GntInputError, make_unique, preview
 from .idmap import lookup_symbols
 
 SYMBOL_COLUMNS = ("gene_symbols", "gene_symbol", "feature_name", "gene_name", "gene_names",
@@ -315,13 +315,8 @@ def map_identifiers(names, mapping: dict[str, str], notes: list[str]) -> np.ndar
 
 
 def _unique(names: list[str], notes: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        out.append(name if count == 0 else f"{name}-dup{count}")
-    repeated = [n for n, c in seen.items() if c > 1]
+    out = make_unique(names, mark="-dup")
+    repeated = list(dict.fromkeys(n for n, u in zip(names, out, strict=True) if n != u))
     if repeated:
         notes.append(f"{len(repeated)} gene symbols occur more than once "
                      f"({preview(repeated)}); the first of each keeps the symbol.")
