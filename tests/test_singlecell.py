@@ -159,3 +159,16 @@ def test_ensembl_ids_on_one_side_only_are_named(tmp_path):
     (tmp_path / "n2.csv").write_text("Gene1,Gene2\nGene0,Gene1\n")
     with pytest.raises(GntInputError, match="expression file names genes by Ensembl IDs"):
         load_dataset(tmp_path / "e2.csv", tmp_path / "n2.csv")
+
+
+def test_identifier_mapping_counts_the_mapped_the_ambiguous_and_the_lost():
+    from gnt_core.io.singlecell import map_identifiers
+
+    notes = []
+    names = ["ENSG01.2", "ENSG02", "ENSG03", "ENSG04"]
+    mapped = map_identifiers(names, {"ENSG01": "TP53", "ENSG02": "TP53", "ENSG03": "MYC"},
+                             notes)
+    assert list(mapped) == ["TP53", "TP53", "MYC", "ENSG04"]
+    assert notes == ["Mapped 3 of 4 gene identifiers to symbols (1 symbols stand for more "
+                     "than one identifier: the first is kept; 1 identifiers have no symbol "
+                     "and keep their ID)."]
