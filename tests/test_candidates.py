@@ -7,6 +7,7 @@ from gnt_core.science.splits import pair_keys
 from gnt_core.vocabulary import (
     KNOWN_TRAIN,
     NOVEL,
+    PAIR_STATUSES,
     TEST_NEGATIVE,
     TEST_POSITIVE,
     TRAINING_NEGATIVE,
@@ -67,6 +68,7 @@ def test_statuses_say_which_pairs_were_training_negatives(demo):
     assert (status == TEST_POSITIVE).sum() == len(split.test.positives)
     assert (status == NOVEL).sum() == 0  # under candidates every universe pair is in the split
     assert (status == TEST_NEGATIVE).sum() == len(split.test) - len(split.test.positives)
+    assert set(status) <= set(PAIR_STATUSES)
 
 
 def test_streamed_scoring_matches_in_memory_ranking(demo, tmp_path, monkeypatch):

@@ -179,6 +179,7 @@ def rank_table(pairs: np.ndarray, scores: np.ndarray, dataset: Dataset, status: 
     table["target_adjusted"] = scores - target_mean[pairs[:, 1]]
     for name, values in (extra or {}).items():
         table[name] = values
+    table = table[[*CANDIDATE_COLUMNS, *(extra or {})]]
     return table.sort_values(["rank", "regulator", "target"], ignore_index=True)
 
 
