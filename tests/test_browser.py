@@ -7,7 +7,6 @@ go to tests/_artifacts/ (not committed) for a person to look at.
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+
+from tests.conftest import free_port, wait_healthy
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -33,12 +34,6 @@ TRAIN_TIMEOUT_MS = 180_000
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
@@ -49,14 +44,7 @@ def server(tmp_path_factory):
         cwd=ROOT, env=os.environ | {"GNT_HOME": str(home)}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not wait_healthy(url):
         process.kill()
         pytest.fail("the app did not start within 60 s")
     yield url

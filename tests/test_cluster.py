@@ -4,7 +4,6 @@ and genome-scale scoring split across workers equal to single-process scoring.""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from gnt_core.settings import RunSettings, TrainConfig
 from gnt_core.workflows.benchmark import run_benchmark
 from gnt_core.workflows.cluster import open_client
 from gnt_core.workflows.genome import score_distributed
+from tests.conftest import free_port
 
 SETTINGS = RunSettings(train=TrainConfig(epochs=1))
 GRID = (["tf-matched", "candidates"], [0, 1, 2])  # 6 cells
@@ -77,9 +77,7 @@ def test_a_worker_killed_mid_grid_loses_no_row_and_doubles_none(datasets, in_pro
 
 def test_a_scheduler_that_does_not_answer_is_one_clear_message(tmp_path, capsys, demo_files):
     started = time.perf_counter()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens there
+    port = free_port()  # nothing listens there
     code = main(["benchmark", "--data", str(demo_files["expression"].parent), "--seeds", "0",
                  "--epochs", "1", "--scheduler", f"tcp://127.0.0.1:{port}", "--out",
                  str(tmp_path / "b")])
@@ -89,9 +87,7 @@ def test_a_scheduler_that_does_not_answer_is_one_clear_message(tmp_path, capsys,
 
 
 def test_a_cluster_started_by_hand(in_process, tmp_path, demo_files):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = os.environ | {"OMP_NUM_THREADS": "1"}
     dask = str(Path(sys.executable).parent / "dask")  # the command the environment installs

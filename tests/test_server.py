@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from gnt_core.store.run import Run, collect_garbage, list_runs
 from gnt_core.store.verdicts import VerdictStore
 from gnt_core.workflows import jobs
 from gnt_core.workflows.pipeline import run_pipeline
+from tests.conftest import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -38,12 +38,6 @@ APP = str(ROOT / "app.py")
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("GNT_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -63,17 +57,6 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
-def wait_healthy(url: str, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer")
-
-
 @pytest.mark.parametrize("launcher", ["streamlit run app.py", "gnt serve"])
 def test_the_app_listens_on_loopback_only_by_default(launcher, home):
     port = free_port()
@@ -84,7 +67,7 @@ def test_the_app_listens_on_loopback_only_by_default(launcher, home):
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
-        wait_healthy(f"http://127.0.0.1:{port}")
+        assert wait_healthy(f"http://127.0.0.1:{port}"), "the app did not answer"
         assert listening_addresses(port) == {"127.0.0.1"}
     finally:
         process.terminate()
