@@ -19,6 +19,7 @@ from ..settings import (
 from .device import resolve_device
 from .embedding import EpochReport, TrainResult, train_gene_embeddings
 from .pair_features import PairFeaturizer, parse_features
+from .prior_shift import RegulatorPrior, is_regulator_balanced
 from .splits import PairSet
 from .stacking import Stacker, pcc_profiles, stack_inputs
 from .svm import PairSVM, RBFDecision
@@ -33,13 +34,19 @@ class GNTLinkPredictor(BaseEstimator):
     A scikit-learn estimator: parameters are set in the constructor (`get_params`, `set_params`
     and `clone` work); `fit` learns from the training pairs and selects the phase-1 epoch on the
     validation pairs; fitted attributes end in `_`; `decision_function` scores any pairs.
+
+    prior_shift: when the training negatives are regulator-balanced (tf-matched, GENELink's
+    non-specific splits), add each regulator's log prior odds to the Platt-scaled score, so that
+    pairs rank as in the natural universe (see prior_shift.py); set False to rank the pairs of a
+    regulator-balanced set.
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
                  features: str = DEFAULT_FEATURES,
                  svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS,
                  class_weight: str | None = DEFAULT_CLASS_WEIGHT,
-                 svm_gamma_scale: float = DEFAULT_GAMMA_SCALE, stacking: bool = False):
+                 svm_gamma_scale: float = DEFAULT_GAMMA_SCALE, stacking: bool = False,
+                 prior_shift: bool = True):
         self.config = config or TrainConfig()
         self.svm_c = svm_c
         self.features = features
@@ -47,21 +54,30 @@ class GNTLinkPredictor(BaseEstimator):
         self.class_weight = class_weight
         self.svm_gamma_scale = svm_gamma_scale
         self.stacking = stacking
+        self.prior_shift = prior_shift
 
     @classmethod
     def from_settings(cls, settings: RunSettings, config: TrainConfig | None = None
                       ) -> GNTLinkPredictor:
-        """The predictor a run's settings describe (phase 1 from `config`, default theirs)."""
+        """The predictor a run's settings describe (phase 1 from `config`, default theirs). A
+        tf-matched test is regulator-balanced itself, so its pairs are ranked without the
+        regulator prior shift."""
         return cls(config or settings.train, svm_c=settings.svm_c, features=settings.features,
                    svm_max_train_pairs=settings.svm_max_train_pairs,
                    class_weight=settings.svm_class_weight,
-                   svm_gamma_scale=settings.svm_gamma_scale, stacking=settings.stacking)
+                   svm_gamma_scale=settings.svm_gamma_scale, stacking=settings.stacking,
+                   prior_shift=settings.prior_shift and settings.protocol != "tf-matched")
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
             progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
         self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
         if self.stacking and val is not None and len(np.unique(val.labels)) == 2:
             self.fit_stack(expression, val)
+        self.prior_ = None
+        if self.prior_shift and is_regulator_balanced(train, len(expression)):
+            self.prior_ = RegulatorPrior.fit(
+                train, len(expression), *((self.decision_function(val.pairs), val.labels)
+                                          if val is not None else ()))
         return self
 
     def fit_stack(self, expression: np.ndarray, val: PairSet) -> GNTLinkPredictor:
@@ -117,12 +133,14 @@ class GNTLinkPredictor(BaseEstimator):
     @classmethod
     def from_fitted(cls, featurizer: PairFeaturizer, decision: RBFDecision,
                     config: TrainConfig, stacker: Stacker | None = None,
-                    profiles: np.ndarray | None = None) -> GNTLinkPredictor:
+                    profiles: np.ndarray | None = None, prior: RegulatorPrior | None = None
+                    ) -> GNTLinkPredictor:
         predictor = cls(config, features="+".join(featurizer.blocks),
-                        stacking=stacker is not None)
+                        stacking=stacker is not None, prior_shift=prior is not None)
         predictor.featurizer_ = featurizer
         predictor.decision_ = decision
         predictor.stack_, predictor.profiles_ = stacker, profiles
+        predictor.prior_ = prior
         return predictor
 
     def _bounded(self, train: PairSet) -> PairSet:
@@ -141,9 +159,11 @@ class GNTLinkPredictor(BaseEstimator):
     def iter_decision(self, pairs: np.ndarray, chunk: int = SCORE_CHUNK_PAIRS,
                       device: str = "auto", stacked: bool = True) -> Iterator[np.ndarray]:
         """Scores of `pairs`, one chunk at a time (bounded memory): the stacking layer's when
-        there is one (and `stacked`), else the SVM's."""
+        there is one, then the regulator prior shift when there is one (both when `stacked`),
+        else the SVM's."""
         device = resolve_device(device)
         stacker = getattr(self, "stack_", None) if stacked else None
+        prior = getattr(self, "prior_", None) if stacked else None
         for start in range(0, len(pairs), chunk):
             block = pairs[start:start + chunk]
             scores = self.decision_(self.featurizer_.features(block, device=device),
@@ -151,7 +171,7 @@ class GNTLinkPredictor(BaseEstimator):
             if stacker is not None:
                 scores = stacker(stack_inputs(scores, self.featurizer_.degree_features(block),
                                               self.profiles_, block))
-            yield scores
+            yield scores if prior is None else prior(scores, block)
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)

@@ -14,7 +14,8 @@ The files of one run directory:
     splits/{train,val,test}.csv   gene_a, gene_b, label
     model/                 GNT: weights.pt (encoder state_dict), features.npz (embeddings and
                            the other per-gene arrays of the pair features), svm.npz, and with
-                           stacking stack.npz (the logistic layer and the |PCC| profiles)
+                           stacking stack.npz (the logistic layer and the |PCC| profiles),
+                           after regulator-balanced training prior.npz (the prior shift)
     gne_mlp/               the GNE-MLP ablation, the same three files
     predictions/test.csv   gene_a, gene_b, label and every method's score of the test pairs
     metrics.json           (evaluation runs) test metrics per method, validation choices,
@@ -56,6 +57,7 @@ from ..io import Dataset, LoadReport, gene_index
 from ..science.calibration import Calibration
 from ..science.pair_features import PairFeaturizer
 from ..science.predictor import GNTLinkPredictor
+from ..science.prior_shift import RegulatorPrior
 from ..science.splits import PairSet, PairSplit, unique_pairs
 from ..science.stacking import Stacker
 from ..science.svm import RBFDecision
@@ -432,6 +434,8 @@ class Run:
         if getattr(predictor, "stack_", None) is not None:
             write_npz(folder / "stack.npz", profiles=predictor.profiles_,
                       **predictor.stack_.to_arrays())
+        if getattr(predictor, "prior_", None) is not None:
+            write_npz(folder / "prior.npz", **predictor.prior_.to_arrays())
         if hasattr(predictor, "training_"):
             buffer = io.BytesIO()
             torch.save({k: v.cpu() for k, v in predictor.training_.model.state_dict().items()},
@@ -527,8 +531,12 @@ class Run:
         if (folder / "stack.npz").is_file():
             with np.load(folder / "stack.npz", allow_pickle=False) as arrays:
                 stacker, profiles = Stacker.from_arrays(arrays), np.asarray(arrays["profiles"])
+        prior = None
+        if (folder / "prior.npz").is_file():
+            with np.load(folder / "prior.npz", allow_pickle=False) as arrays:
+                prior = RegulatorPrior.from_arrays(arrays)
         return GNTLinkPredictor.from_fitted(featurizer, decision, self.settings.train, stacker,
-                                            profiles)
+                                            profiles, prior)
 
     def weights(self, method: str = "gnt") -> dict[str, torch.Tensor]:
         """The encoder's state_dict, loaded without unpickling arbitrary objects."""
