@@ -16,7 +16,7 @@ from gnt_core.science.metrics import (
     verdict_line,
 )
 from gnt_core.vocabulary import METHOD_LABELS, METRIC_LABELS, PROTOCOL_DESCRIPTIONS
-from ui import charts, state
+from ui import charts, notes, state
 from ui.text import plain
 
 BASELINE_MEANING = {
@@ -73,6 +73,11 @@ for method, (metrics_named, reason) in warnings_by_method(comparison).items():
                f"{metrics_named} (within one sd over seeds, or 2 % with one seed). Under this "
                f"protocol GNT's result is explained as well by {reason}: do not read it as "
                "evidence that GNT learnt regulation.")
+shift = metrics.validation["gnt"].get("prior_shift")
+if shift:
+    st.info(notes.PRIOR_SHIFT.format(slope=shift["platt_slope"]))
+with st.expander("Method notes: what the transformer adds"):
+    st.markdown(notes.TRANSFORMER)
 
 curves = run.curves
 st.caption(f"Curves: seed {metrics.seed} (run {run.id}); the table: every seed of the group.")

@@ -136,6 +136,8 @@ def test_train_evaluate_explore_curate_runs_export(home):
     assert at.header[0].value == "Test performance — candidates protocol"
     assert len(at.get("plotly_chart")) == 3  # ROC, PR, precision at k
     assert "Verdict" in texts(at) and "GNT" in texts(at)
+    assert any(e.label.startswith("Method notes") for e in at.expander)
+    assert "prior shift" not in texts(at)  # candidates training is not regulator-balanced
     table = at.dataframe[0].value
     assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)", "degree (baseline)",
                                      "|PCC| (baseline)", "random (baseline)"]

@@ -12,6 +12,7 @@ from gnt_core.settings import RunSettings, TrainConfig, preset
 from gnt_core.store.run import Run
 from gnt_core.workflows.pipeline import run_pipeline
 from tests.conftest import shared
+from ui import notes
 
 
 def test_balance_is_detected_from_the_training_pairs_alone(demo):
@@ -67,6 +68,7 @@ def test_no_worse_than_the_priors_on_genelinks_split(tmp_path):
         assert test["gnt"][metric] >= max(test["degree"][metric], test["pcc"][metric]) - 0.01
     assert metrics["validation"]["gnt"]["prior_shift"]["platt_slope"] > 0
     assert (run.path / "model" / "prior.npz").is_file()
+    assert "slope 1." in notes.PRIOR_SHIFT.format(slope=1.04)  # the app's note for this run
     split = run.split(run.dataset())
     reopened = run.predictor().decision_function(split.test.pairs)
     assert roc_auc_score(split.test.labels, reopened) == pytest.approx(test["gnt"]["auroc"])
