@@ -92,9 +92,23 @@ def main() -> None:
             for seed in map(int, args.seeds.split(",")) for row in rows_of(name, seed)]
     table = pd.DataFrame(rows)
     write_table(args.out / "validation.csv", table)
-    summary = table.groupby(["dataset", "method"], sort=False)[list(SHOWN)].agg(["mean", "std"])
-    write_bytes(args.out / "validation.md", summary.round(3).to_markdown().encode())
-    print(summary.round(3).to_string())
+    print(summarise(table, args.out))
+
+
+def summarise(table: pd.DataFrame, out: Path) -> str:
+    """Mean ± sd over seeds per set and method, as validation.md."""
+    scored = table.dropna(subset=list(SHOWN))
+    groups = scored.groupby(["dataset", "method"], sort=False)[list(SHOWN)]
+    mean, sd = groups.mean(), groups.std().fillna(0.0)
+    lines = ["| set | method | " + " | ".join(SHOWN) + " |", "|---|---|" + "---|" * len(SHOWN)]
+    for (name, method), row in mean.iterrows():
+        cells = [f"{row[m]:.3f} ± {sd.loc[(name, method), m]:.3f}" for m in SHOWN]
+        lines.append(f"| {name} | {method} | " + " | ".join(cells) + " |")
+    skipped = sorted(set(table.dataset) - set(scored.dataset))
+    text = "\n".join(lines + ([f"\nNot regulator-balanced (no shift): {', '.join(skipped)}"]
+                               if skipped else [])) + "\n"
+    write_bytes(out / "validation.md", text.encode())
+    return text
 
 
 if __name__ == "__main__":
