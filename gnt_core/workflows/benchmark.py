@@ -165,7 +165,9 @@ def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
              f"{train.epochs} epochs, batch "
              f"{train.batch_size}, lr {train.learning_rate}, softmax {train.softmax}, SVM C "
              f"{settings.svm_c} (gamma × {settings.svm_gamma_scale}), features "
-             f"{settings.features}; config {config_id(settings)}.",
+             f"{settings.features}, stacking {'on' if settings.stacking else 'off'}, "
+             f"regulator prior shift {'on' if settings.prior_shift else 'off'}; config "
+             f"{config_id(settings)}.",
              "Cells: mean ± sd over seeds; every method is scored on the same test pairs.", "",
              *who_wins_table(results), ""]
     for dataset, rows in results.groupby("dataset", sort=False):
