@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.covariance import LedoitWolf
 from sklearn.ensemble import ExtraTreesRegressor
+from tables import mean_sd_markdown
 
 from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import degree_scores, pcc_scores
@@ -96,14 +97,7 @@ def rows_of(name: str, seeds: list[int], cache: dict) -> list[dict]:
 
 
 def summarise(table: pd.DataFrame, out: Path) -> str:
-    groups = table.groupby(["dataset", "protocol", "method"], sort=False)[list(SHOWN)]
-    mean, sd = groups.mean(), groups.std().fillna(0.0)
-    lines = ["| set | protocol | score | " + " | ".join(SHOWN) + " |",
-             "|---|---|---|" + "---|" * len(SHOWN)]
-    for key, row in mean.iterrows():
-        cells = [f"{row[m]:.3f} ± {sd.loc[key, m]:.3f}" for m in SHOWN]
-        lines.append("| " + " | ".join(key) + " | " + " | ".join(cells) + " |")
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)) + "\n"
     write_bytes(out / "validation.md", text.encode())
     return text
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tables import mean_sd_markdown
 
 from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
@@ -97,16 +98,11 @@ def main() -> None:
 
 def summarise(table: pd.DataFrame, out: Path) -> str:
     """Mean ± sd over seeds per set and method, as validation.md."""
-    scored = table.dropna(subset=list(SHOWN))
-    groups = scored.groupby(["dataset", "method"], sort=False)[list(SHOWN)]
-    mean, sd = groups.mean(), groups.std().fillna(0.0)
-    lines = ["| set | method | " + " | ".join(SHOWN) + " |", "|---|---|" + "---|" * len(SHOWN)]
-    for (name, method), row in mean.iterrows():
-        cells = [f"{row[m]:.3f} ± {sd.loc[(name, method), m]:.3f}" for m in SHOWN]
-        lines.append(f"| {name} | {method} | " + " | ".join(cells) + " |")
-    skipped = sorted(set(table.dataset) - set(scored.dataset))
-    text = "\n".join(lines + ([f"\nNot regulator-balanced (no shift): {', '.join(skipped)}"]
-                               if skipped else [])) + "\n"
+    lines = mean_sd_markdown(table, ["dataset", "method"], SHOWN)
+    skipped = sorted(set(table.dataset) - set(table.dropna(subset=list(SHOWN)).dataset))
+    if skipped:
+        lines += ["", f"Not regulator-balanced (no shift): {', '.join(skipped)}"]
+    text = "\n".join(lines) + "\n"
     write_bytes(out / "validation.md", text.encode())
     return text
 
