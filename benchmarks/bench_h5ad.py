@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -24,15 +23,16 @@ from pathlib import Path
 import numpy as np
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from gnt_core.io import SingleCellOptions, load_dataset
+from gnt_core.io.limits import peak_memory_bytes
 started = time.perf_counter()
 data = load_dataset(sys.argv[1], sys.argv[2], single_cell=SingleCellOptions(
     gene_column="gene_symbols", cells_column="cell_type", cells_values=("type3",),
     top_genes=int(sys.argv[3])))
 print(json.dumps({"seconds": time.perf_counter() - started, "genes": data.n_genes,
                   "cells": data.n_cells, "edges": int(len(data.edges)),
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_memory_bytes() / 2**20}))
 """
 
 
@@ -86,8 +86,6 @@ def main() -> None:
               f"({result['edges']:,} network edges) in {result['seconds']:.1f} s "
               f"[goal < 60 s]; peak RSS {result['peak_rss_mb']:,.0f} MB [goal < 4096 MB]; "
               f"the full matrix dense would be {dense_full:.1f} GiB")
-        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"(peak RSS of the loading process, as the kernel saw it: {child:,.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -24,3 +24,13 @@ RATIO_GRACE_BYTES = 64 * MiB
 # the memory of the process that first reads an upload or a server folder (GNT_READER_MEMORY)
 READER_MEMORY_BYTES = 4 * 1024 * MiB
 READER_TIMEOUT_S = 1800
+
+
+def peak_memory_bytes() -> int:
+    """This process's peak resident memory (VmHWM). Not `ru_maxrss`: after a vfork + exec, as
+    Python's subprocess does, that reports the *parent's* peak when the parent's was larger."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("/proc/self/status has no VmHWM line")
