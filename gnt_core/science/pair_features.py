@@ -1,6 +1,7 @@
 """Phase 2: SVM features of gene pairs from the per-gene arrays learnt in phase 1.
 
-Blocks: hadamard h_i*h_j (the paper), directed, phase-1 logits, training degrees; built with torch
+Blocks: hadamard h_i*h_j (the paper), directed, phase-1 logits, training degrees, paths of length 3
+in the training network; built with torch
 on the scoring device, standardised per block, stored as plain arrays (no pickle).
 """
 
@@ -11,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-FEATURE_BLOCKS = ("hadamard", "directed", "logits", "degree")
+from .paths import ThreePaths
+
+FEATURE_BLOCKS = ("hadamard", "directed", "logits", "degree", "paths")
 
 
 def parse_features(features: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -37,7 +40,8 @@ class PairFeaturizer:
 
     Blocks: hadamard h_i*h_j (the paper); directed [h_i, h_j, |h_i - h_j|]; logits, the phase-1
     model's own neighbour scores h_i·W_j + b_j and h_j·W_i + b_i; degree, the two genes'
-    log(1 + out- and in-degree) in the training network, combined symmetrically. With more
+    log(1 + out- and in-degree) in the training network, combined symmetrically; paths, the
+    weighted i → t ← r → j paths of the training network both ways (`ThreePaths`). With more
     than the Hadamard block, every column is standardised on the training pairs and each block
     weighted to equal variance (times its optional weight).
     """
@@ -47,6 +51,7 @@ class PairFeaturizer:
     output_weight: np.ndarray | None = None
     output_bias: np.ndarray | None = None
     degree: np.ndarray | None = None  # (N, 2): out-degree, in-degree
+    edges: np.ndarray | None = None  # (E, 2): the training network, for the paths block
     mean: np.ndarray | None = None
     scale: np.ndarray | None = None
     block_weights: tuple[float, ...] | None = None  # relative weight of each block (1 each)
@@ -80,8 +85,10 @@ class PairFeaturizer:
                 w, b = self._tensor("output_weight", device), self._tensor("output_bias", device)
                 parts.append(torch.stack([(hi * w[j]).sum(dim=1) + b[j],
                                           (hj * w[i]).sum(dim=1) + b[i]], dim=1))
-            else:
+            elif block == "degree":
                 parts.append(self._degrees(pairs, own_edges))
+            else:
+                parts.append(self._paths(pairs))
         features = torch.cat([part.to(torch.float64) for part in parts], dim=1)
         if self.mean is not None:
             features = (features - self._tensor("mean", device)) / self._tensor("scale", device)
@@ -114,6 +121,19 @@ class PairFeaturizer:
         return torch.stack([out.sum(dim=1), (out[:, 0] - out[:, 1]).abs(),
                             into.sum(dim=1), (into[:, 0] - into[:, 1]).abs()], dim=1)
 
+    def _paths(self, pairs: torch.Tensor) -> torch.Tensor:
+        """Symmetric in i and j: log(1 + paths i⇝j + paths j⇝i) and |log(1 + i⇝j) − log(1 +
+        j⇝i)|; paths through the pair's own edge are never counted (no own_edges needed)."""
+        device = pairs.device.type
+        paths = self._on_device.get(("paths", device))
+        if paths is None:
+            paths = ThreePaths.from_edges(self.edges, len(self.embeddings)).to(device)
+            self._on_device[("paths", device)] = paths
+        i, j = pairs[:, 0], pairs[:, 1]
+        forward, backward = paths.score(i, j).double(), paths.score(j, i).double()
+        return torch.stack([(forward + backward).log1p(),
+                            (forward.log1p() - backward.log1p()).abs()], dim=1)
+
     def fit_scaling(self, pairs: np.ndarray, own_edges: np.ndarray) -> PairFeaturizer:
         """Standardise columns on the training pairs, each block weighted to variance 1."""
         if self.paper:
@@ -128,13 +148,13 @@ class PairFeaturizer:
 
     def _width(self, block: str) -> int:
         d = self.embeddings.shape[1]
-        return {"hadamard": d, "directed": 3 * d, "logits": 2, "degree": 4}[block]
+        return {"hadamard": d, "directed": 3 * d, "logits": 2, "degree": 4, "paths": 2}[block]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {"blocks": np.array(self.blocks), "embeddings": self.embeddings}
         if self.block_weights is not None:
             arrays["block_weights"] = np.array(self.block_weights)
-        for name in ("output_weight", "output_bias", "degree", "mean", "scale"):
+        for name in ("output_weight", "output_bias", "degree", "edges", "mean", "scale"):
             if getattr(self, name) is not None:
                 arrays[name] = getattr(self, name)
         return arrays
@@ -142,7 +162,8 @@ class PairFeaturizer:
     @classmethod
     def from_arrays(cls, arrays) -> PairFeaturizer:
         optional = {name: np.asarray(arrays[name]) for name in
-                    ("output_weight", "output_bias", "degree", "mean", "scale") if name in arrays}
+                    ("output_weight", "output_bias", "degree", "edges", "mean", "scale")
+                    if name in arrays}
         weights = tuple(map(float, arrays["block_weights"])) if "block_weights" in arrays else None
         return cls(tuple(str(b) for b in arrays["blocks"]), np.asarray(arrays["embeddings"]),
                    **optional, block_weights=weights)

@@ -106,6 +106,7 @@ class GNTLinkPredictor(BaseEstimator):
         self.degree_ = np.zeros((len(expression), 2), dtype=np.int64)
         np.add.at(self.degree_[:, 0], train.positives[:, 0], 1)
         np.add.at(self.degree_[:, 1], train.positives[:, 1], 1)
+        self.train_edges_ = train.positives
         self.output_weight_ = model.output.weight.detach().float().cpu().numpy()
         self.output_bias_ = model.output.bias.detach().float().cpu().numpy()
         return self
@@ -116,7 +117,7 @@ class GNTLinkPredictor(BaseEstimator):
         blocks, weights = parse_features(self.features)
         self.featurizer_ = PairFeaturizer(blocks, self.training_.embeddings,
                                           self.output_weight_, self.output_bias_, self.degree_,
-                                          block_weights=weights)
+                                          self.train_edges_, block_weights=weights)
         svm_set = self._bounded(train)
         self.svm_train_pairs_ = len(svm_set)
         features = self.featurizer_.fit_scaling(svm_set.pairs, svm_set.labels).transform(
