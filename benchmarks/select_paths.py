@@ -7,9 +7,9 @@ targets of a regulator?
 For every shared BEELINE set and protocol (tf-matched, candidates, the GENELink split), GNT's
 gene embeddings are fitted once on the training pairs; the SVM is then fitted with today's
 default pair features (hadamard+degree) and with the paths block added, on the same embeddings.
-Both, and the priors (degree, |PCC|, and the L3 path score alone), are scored on the validation
-pairs; test pairs are never scored. Each set × seed is a task on Dask. Writes validation.csv /
-.md.
+Both, and the priors (degree, |PCC|, and the L3 path score alone: `paths`), are scored on the
+validation pairs; test pairs are never scored. Each set × seed is a task on Dask. Writes
+validation.csv / .md.
 """
 
 from __future__ import annotations
@@ -21,14 +21,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 from select_stacking import SETS, SHARED, splits_for
 from tables import mean_sd_markdown
 
 from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
-from gnt_core.science.paths import ThreePaths
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.settings import DEFAULT_FEATURES, preset
 from gnt_core.store.storage import write_bytes, write_table
@@ -36,13 +34,6 @@ from gnt_core.workflows.cluster import open_client, run_tasks
 
 SHOWN = ("auroc", "auprc_ratio", "reg_auroc", "reg_auprc")
 WITH_PATHS = DEFAULT_FEATURES + "+paths"
-
-
-def path_scores(pairs: np.ndarray, train_positives: np.ndarray, n_genes: int) -> np.ndarray:
-    """The L3 prior: weighted paths i⇝j plus j⇝i (a pair is unordered)."""
-    paths = ThreePaths.from_edges(train_positives, n_genes)
-    i, j = torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1])
-    return (paths.score(i, j) + paths.score(j, i)).double().numpy()
 
 
 def rows_for(data, name: str, protocol: str, split, seed: int, epochs: int | None
@@ -57,7 +48,6 @@ def rows_for(data, name: str, protocol: str, split, seed: int, epochs: int | Non
     for prior, function in BASELINE_FUNCTIONS.items():
         if prior != "random":
             record(prior, function(val.pairs, data.expression, split.train.positives, seed))
-    record("paths (L3)", path_scores(val.pairs, split.train.positives, data.n_genes))
     settings = preset("default", seed=seed)
     config = replace(settings.train, seed=seed, epochs=epochs or settings.train.epochs)
     started = time.perf_counter()

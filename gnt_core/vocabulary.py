@@ -54,10 +54,12 @@ METRICS = ("auroc", "auprc", "auprc_ratio", "epr", "reg_auroc", "reg_auprc")
 METRIC_LABELS = {"auroc": "AUROC", "auprc": "AUPRC", "auprc_ratio": "AUPRC ratio",
                  "epr": "EPR", "reg_auroc": "per-regulator AUROC",
                  "reg_auprc": "per-regulator AUPRC"}
-BASELINES = ("degree", "pcc", "random")
+BASELINES = ("degree", "pcc", "paths", "random")
+ONE_LINE_PRIORS = ("degree", "pcc")  # issue 12's bar: the priors a user computes in one line
 METHODS = ("gnt", "gne_mlp", *BASELINES)
 METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degree (baseline)",
-                 "pcc": "|PCC| (baseline)", "random": "random (baseline)"}
+                 "pcc": "|PCC| (baseline)", "paths": "network paths L3 (baseline)",
+                 "random": "random (baseline)"}
 
 # Pair status, one word per state, the same in tables, the network legend, the CLI and exports.
 # A known edge is "known (<where>)": in the split's training or validation positives, or in the

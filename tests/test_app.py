@@ -140,7 +140,8 @@ def test_train_evaluate_explore_curate_runs_export(home):
     assert "prior shift" not in texts(at)  # candidates training is not regulator-balanced
     table = at.dataframe[0].value
     assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)", "degree (baseline)",
-                                     "|PCC| (baseline)", "random (baseline)"]
+                                     "|PCC| (baseline)", "network paths L3 (baseline)",
+                                     "random (baseline)"]
     assert "±" in table["AUROC"].iloc[0]  # two seeds
     next(s for s in at.slider if s.label.startswith("Call the N")).set_value(10).run()
     assert not at.exception

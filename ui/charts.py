@@ -10,6 +10,7 @@ from gnt_core.vocabulary import METHOD_LABELS, METRIC_LABELS
 
 METHOD_STYLE = {"gnt": ("#3366cc", "solid", 3), "gne_mlp": ("#990099", "solid", 2),
                 "degree": ("#dc3912", "dash", 2), "pcc": ("#ff9900", "dash", 2),
+                "paths": ("#109618", "dash", 2),
                 "random": ("#7f7f7f", "dot", 2)}
 
 

@@ -145,9 +145,10 @@ def compare_methods(frame: pd.DataFrame, metrics: tuple[str, ...] = (
             continue
         gnt_mean, gnt_sd = rows.loc["gnt", metric], rows.loc["gnt", f"{metric}_sd"]
         baselines = rows.loc[[b for b in BASELINES if b in rows.index]]
-        best = baselines[metric].idxmax()
-        result = {"winner": rows[metric].idxmax(), "best_baseline": best}
-        for name, other in (("baseline", best), ("ablation", "gne_mlp")):
+        result = {"winner": rows[metric].idxmax()}
+        if len(baselines):
+            result["best_baseline"] = baselines[metric].idxmax()
+        for name, other in (("baseline", result.get("best_baseline")), ("ablation", "gne_mlp")):
             if other not in rows.index:
                 continue
             sds = [v for v in (gnt_sd, rows.loc[other, f"{metric}_sd"]) if not np.isnan(v)]

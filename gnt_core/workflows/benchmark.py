@@ -28,7 +28,15 @@ from ..science.splits import is_training_positive
 from ..settings import RunSettings
 from ..store.run import package_versions
 from ..store.storage import write_bytes, write_json, write_table
-from ..vocabulary import GIVEN, METHODS, METRIC_LABELS, METRICS, Progress, no_progress
+from ..vocabulary import (
+    GIVEN,
+    METHODS,
+    METRIC_LABELS,
+    METRICS,
+    ONE_LINE_PRIORS,
+    Progress,
+    no_progress,
+)
 from .cluster import describe, run_tasks, scatter
 from .pipeline import fit_methods, make_split, test_scores
 
@@ -202,13 +210,14 @@ MARKS = {"ahead": "✓", "tie": "≈", "behind": "✗"}
 
 
 def who_wins_table(results: pd.DataFrame) -> list[str]:
-    """Markdown: per dataset and protocol, GNT against the best prior (degree or |PCC|) and
-    against the GNE-MLP ablation, per metric: ✓ ahead by more than one sd, ≈ within one sd,
-    ✗ behind. Every cell without ✓ is a place where GNT is not ahead."""
+    """Markdown: per dataset and protocol, GNT against the better one-line prior (degree or
+    |PCC|), against the L3 network-paths prior and against the GNE-MLP ablation, per metric:
+    ✓ ahead by more than one sd, ≈ within one sd, ✗ behind. Every cell without ✓ is a place
+    where GNT is not ahead."""
     shown = ("auroc", "auprc", "reg_auroc", "reg_auprc")
-    lines = ["## Who wins", "", "GNT against the best prior (degree or |PCC|) / against the "
-             "GNE-MLP ablation: ✓ ahead by more than one sd over seeds, ≈ within one sd, ✗ "
-             "behind.", "",
+    lines = ["## Who wins", "", "GNT against the better of degree and |PCC| / against the L3 "
+             "network-paths prior / against the GNE-MLP ablation: ✓ ahead by more than one sd "
+             "over seeds, ≈ within one sd, ✗ behind, – not in this run.", "",
              "| dataset | protocol | " + " | ".join(METRIC_LABELS[m] for m in shown) + " |",
              "|---|---|" + "---|" * len(shown)]
     for (dataset, protocol), rows in results.groupby(["dataset", "protocol"], sort=False):
@@ -216,10 +225,12 @@ def who_wins_table(results: pd.DataFrame) -> list[str]:
         frame = pd.DataFrame({"method": stats.index} | {
             (m if kind == "mean" else f"{m}_sd"): stats[(m, kind)].to_numpy()
             for m in shown for kind in ("mean", "std")})
-        frame = frame[frame["method"] != "random"]  # the priors a user computes in one line
-        comparison = compare_methods(frame, shown)
-        cells = [f"{MARKS[c['baseline']]} / {MARKS[c['ablation']]}" if m in comparison else "—"
-                 for m in shown for c in [comparison.get(m, {})]]
+        against = [compare_methods(frame[frame["method"].isin(("gnt", "gne_mlp", *priors))],
+                                   shown) for priors in (ONE_LINE_PRIORS, ("paths",))]
+        cells = [" / ".join(MARKS.get(c.get("baseline"), "–") for c in
+                            (against[0].get(m, {}), against[1].get(m, {})))
+                 + f" / {MARKS.get(against[0].get(m, {}).get('ablation'), '–')}"
+                 for m in shown]
         lines.append(f"| {dataset} | {protocol} | " + " | ".join(cells) + " |")
     return lines
 
