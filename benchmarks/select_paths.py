@@ -28,12 +28,12 @@ from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.settings import DEFAULT_FEATURES, preset
+from gnt_core.settings import preset
 from gnt_core.store.storage import write_bytes, write_table
 from gnt_core.workflows.cluster import open_client, run_tasks
 
 SHOWN = ("auroc", "auprc_ratio", "reg_auroc", "reg_auprc")
-WITH_PATHS = DEFAULT_FEATURES + "+paths"
+BEFORE, WITH_PATHS = "hadamard+degree", "hadamard+degree+paths"  # the default before and after
 
 
 def rows_for(data, name: str, protocol: str, split, seed: int, epochs: int | None
@@ -54,7 +54,7 @@ def rows_for(data, name: str, protocol: str, split, seed: int, epochs: int | Non
     model = GNTLinkPredictor.from_settings(settings, config).fit_embeddings(
         data.expression, split.train, split.val)
     embedding_s = time.perf_counter() - started
-    for features in (DEFAULT_FEATURES, WITH_PATHS):
+    for features in (BEFORE, WITH_PATHS):
         started = time.perf_counter()
         model.set_params(features=features).fit_classifier(split.train)
         record(f"gnt {features}", model.svm_decision(val.pairs), embedding_s=embedding_s,

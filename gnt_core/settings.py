@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 SVM_MAX_TRAIN_PAIRS = 5_000
 # GNT Explorer's configuration, chosen on validation pairs (benchmarks/RESULTS.md); the thesis
 # used features="hadamard", svm_gamma_scale=1.0, class_weight=None
-DEFAULT_FEATURES = "hadamard+degree"
+DEFAULT_FEATURES = "hadamard+degree+paths"
 DEFAULT_GAMMA_SCALE = 0.5
 DEFAULT_CLASS_WEIGHT = "balanced"
 
@@ -92,9 +92,10 @@ PRESETS = {
               "protocol": "random", "prior_shift": False},
 }
 PRESET_DESCRIPTIONS = {
-    "default": "GNT Explorer's default: Hadamard + training-degree pair features, candidates "
-               "protocol, the regulator prior shift after regulator-balanced training (chosen "
-               "on validation pairs; see benchmarks/RESULTS.md)",
+    "default": "GNT Explorer's default: Hadamard + training-degree + network-paths (L3) pair "
+               "features, candidates protocol, the regulator prior shift after "
+               "regulator-balanced training (chosen on validation pairs; see "
+               "benchmarks/RESULTS.md)",
     "paper": "the thesis: Hadamard pair features only, random negatives",
 }
 
