@@ -23,5 +23,13 @@ neighbours); expression evidence alone (correlation, partial correlation, GENIE3
 importance) is close to chance within a regulator on these data. The ablation is always trained
 beside GNT so that you can see this for your own data: where it ties with GNT, read GNT's result
 as "an embedding of the known network", not as evidence that the transformer found regulation
-in the expression. Figures: `benchmarks/RESULTS.md` in the project.
+in the expression.
+
+**The network-paths baseline (L3).** Paths of length 3 in the training network (regulator → its
+targets ← their other regulators → gene) score a pair without any expression data or training.
+GNT uses them as pair features; alone, they come close to GNT when choosing the targets of one
+regulator, and on some networks they rank the very top of a candidate list better than GNT does
+(AUPRC). Where the L3 curve is at or above GNT's, the top candidates are explained by the known
+network's shape: check them against the literature knowing that. Figures:
+`benchmarks/RESULTS.md` in the project.
 """
