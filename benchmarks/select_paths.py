@@ -19,14 +19,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from select_stacking import SETS, SHARED, splits_for
+from select_stacking import SETS, SHARED, splits_for, validation_recorder
 from tables import mean_sd_markdown
 
 from gnt_core.io import load_beeline_folder
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
-from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.settings import preset
 from gnt_core.store.storage import write_bytes, write_table
@@ -38,16 +35,8 @@ BEFORE, WITH_PATHS = "hadamard+degree", "hadamard+degree+paths"  # the default b
 
 def rows_for(data, name: str, protocol: str, split, seed: int, epochs: int | None
              ) -> list[dict]:
-    val, rows = split.val, []
-    base = {"dataset": name, "protocol": protocol, "seed": seed}
-
-    def record(method: str, scores: np.ndarray, **extra) -> None:
-        metrics = evaluation_metrics(val.labels, scores, val.pairs[:, 0])
-        rows.append(base | {"method": method, **{m: metrics[m] for m in SHOWN}, **extra})
-
-    for prior, function in BASELINE_FUNCTIONS.items():
-        if prior != "random":
-            record(prior, function(val.pairs, data.expression, split.train.positives, seed))
+    rows, record = validation_recorder(data, split, {"dataset": name, "protocol": protocol,
+                                                     "seed": seed}, SHOWN, seed)
     settings = preset("default", seed=seed)
     config = replace(settings.train, seed=seed, epochs=epochs or settings.train.epochs)
     started = time.perf_counter()
@@ -57,7 +46,7 @@ def rows_for(data, name: str, protocol: str, split, seed: int, epochs: int | Non
     for features in (BEFORE, WITH_PATHS):
         started = time.perf_counter()
         model.set_params(features=features).fit_classifier(split.train)
-        record(f"gnt {features}", model.svm_decision(val.pairs), embedding_s=embedding_s,
+        record(f"gnt {features}", model.svm_decision(split.val.pairs), embedding_s=embedding_s,
                classifier_s=time.perf_counter() - started)
     return rows
 

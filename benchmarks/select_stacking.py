@@ -70,17 +70,25 @@ def cross_fitted_stack(model: GNTLinkPredictor, expression: np.ndarray, val, see
     return scores
 
 
-def rows_for(data, name: str, protocol: str, split, seed: int) -> list[dict]:
+def validation_recorder(data, split, base: dict, shown: tuple[str, ...], seed: int):
+    """(rows, record): record(method, scores) appends the validation metrics of `scores` to
+    rows; the priors (every baseline but random) are recorded already."""
     val, rows = split.val, []
-    base = {"dataset": name, "protocol": protocol, "seed": seed}
 
     def record(method: str, scores: np.ndarray, **extra) -> None:
         metrics = evaluation_metrics(val.labels, scores, val.pairs[:, 0])
-        rows.append(base | {"method": method, **{m: metrics[m] for m in SHOWN}, **extra})
+        rows.append(base | {"method": method, **{m: metrics[m] for m in shown}, **extra})
 
     for prior, function in BASELINE_FUNCTIONS.items():
         if prior != "random":
             record(prior, function(val.pairs, data.expression, split.train.positives, seed))
+    return rows, record
+
+
+def rows_for(data, name: str, protocol: str, split, seed: int) -> list[dict]:
+    val = split.val
+    rows, record = validation_recorder(data, split, {"dataset": name, "protocol": protocol,
+                                                     "seed": seed}, SHOWN, seed)
     settings = preset("default", seed=seed)
     for architecture, label in (("transformer", "gnt"), ("mlp", "gne_mlp")):
         started = time.perf_counter()
