@@ -19,15 +19,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-from select_stacking import SETS, SHARED, splits_for, validation_recorder
+from select_stacking import SETS, SHARED, run_cells, splits_for, validation_recorder
 from tables import mean_sd_markdown
 
 from gnt_core.io import load_beeline_folder
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.settings import preset
-from gnt_core.store.storage import write_bytes, write_table
-from gnt_core.workflows.cluster import open_client, run_tasks
+from gnt_core.store.storage import write_bytes
 
 SHOWN = ("auroc", "auprc_ratio", "reg_auroc", "reg_auprc")
 BEFORE, WITH_PATHS = "hadamard+degree", "hadamard+degree+paths"  # the default before and after
@@ -71,17 +69,8 @@ def main() -> None:
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     names = [n for n in args.sets.split(",") if (SHARED / n).is_dir()]
-    rows: list[dict] = []
-
-    def keep(key, found: list[dict]) -> None:
-        rows.extend(found)
-        print(f"{' / '.join(map(str, key))}: done", flush=True)
-        write_table(args.out / "validation.csv", pd.DataFrame(rows))
-
-    with open_client(args.scheduler, args.workers) as client:
-        run_tasks(client, cell, {(n, s): (n, s, args.epochs) for n in names for s in seeds},
-                  keep)
-    table = pd.DataFrame(rows)
+    table = run_cells(cell, {(n, s): (n, s, args.epochs) for n in names for s in seeds},
+                      args.out, args.scheduler, args.workers)
     lines = [f"# Round 8: paths of length 3 as pair features, validation pairs only (seeds "
              f"{args.seeds})", "", "Command: `.venv/bin/python benchmarks/select_paths.py "
              f"--seeds {args.seeds}`", ""]

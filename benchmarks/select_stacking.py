@@ -110,6 +110,22 @@ def cell(name: str, seed: int) -> list[dict]:
             for row in rows_for(data, name, protocol, split, seed)]
 
 
+def run_cells(function, tasks: dict, out: Path, scheduler: str | None,
+              workers: int | None) -> pd.DataFrame:
+    """function(*args) for each task on Dask (the engine of gnt benchmark); the rows are
+    written to out/validation.csv as each task finishes, so a stopped run keeps its rows."""
+    rows: list[dict] = []
+
+    def keep(key, found: list[dict]) -> None:
+        rows.extend(found)
+        print(f"{' / '.join(map(str, key))}: done", flush=True)
+        write_table(out / "validation.csv", pd.DataFrame(rows))
+
+    with open_client(scheduler, workers) as client:
+        run_tasks(client, function, tasks, keep)
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", default="0,1")
@@ -120,16 +136,8 @@ def main() -> None:
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     names = [n for n in args.sets.split(",") if (SHARED / n).is_dir()]
-    rows: list[dict] = []
-
-    def keep(key, found: list[dict]) -> None:
-        rows.extend(found)
-        print(f"{' / '.join(map(str, key))}: done", flush=True)
-        write_table(args.out / "validation.csv", pd.DataFrame(rows))
-
-    with open_client(args.scheduler, args.workers) as client:  # the engine of gnt benchmark
-        run_tasks(client, cell, {(n, s): (n, s) for n in names for s in seeds}, keep)
-    table = pd.DataFrame(rows)
+    table = run_cells(cell, {(n, s): (n, s) for n in names for s in seeds}, args.out,
+                      args.scheduler, args.workers)
     summary = table.groupby(["dataset", "protocol", "method"], sort=False)[list(SHOWN)].mean()
     lines = [f"# Round 5: stacking, validation pairs only (mean over seeds {args.seeds})", "",
              f"Command: `.venv/bin/python benchmarks/select_stacking.py --seeds {args.seeds} "
