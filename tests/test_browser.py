@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "tests" / "_artifacts"
 HOSTILE = ['<img src=x onerror="window.__xss=1">', '"><script>window.__xss=2</script>']
 TRAIN_TIMEOUT_MS = 180_000
+READ_TIMEOUT_MS = 180_000  # a file read runs in its own process, slow when the cores are busy
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -212,7 +213,7 @@ def test_hostile_gene_names_never_execute(page, tmp_path):
     expect(page.get_by_test_id("stFileChip")).to_have_count(2)  # both files listed
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # and uploaded
     page.get_by_role("button", name="Load these files").click()
-    page.get_by_text("Active dataset: hostile-expr").wait_for()
+    page.get_by_text("Active dataset: hostile-expr").wait_for(timeout=READ_TIMEOUT_MS)
     train(page, epochs=2, protocol="random", discover=False)
     go(page, "Explore candidates")
     page.get_by_text("Known edges", exact=True).click()  # every known edge of the gene
@@ -249,7 +250,7 @@ def test_a_killed_reader_leaves_the_server_and_the_dataset_as_they_were(page, se
             except OSError:
                 continue
     assert killed, "no reader process was seen"
-    page.get_by_text("the reader stopped", exact=False).wait_for()
+    page.get_by_text("the reader stopped", exact=False).wait_for(timeout=READ_TIMEOUT_MS)
     expect(page.get_by_text("Active dataset: demo (synthetic)")).to_be_visible()
     assert urllib.request.urlopen(f"{server}/_stcore/health", timeout=5).read() == b"ok"
     shot(page, "8-killed-reader")
@@ -283,7 +284,8 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
     choose(page, "…or a built-in TF list", "mouse")
     page.get_by_role("button", name="Load these files").click()
-    page.get_by_text("Choose what to read").wait_for()  # symbols: the detected column
+    # the symbol column is detected, so the reader asks which cells to keep
+    page.get_by_text("Choose what to read").wait_for(timeout=READ_TIMEOUT_MS)
     choose(page, "Cells", "cell_type")
     page.get_by_test_id("stMultiSelect").click()
     page.get_by_role("option", name="stem").click()
@@ -293,7 +295,7 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     settle(page)
     shot(page, "9-h5ad-choices")
     page.get_by_role("button", name="Load with these choices").click()
-    page.get_by_text("Active dataset: cells").wait_for()
+    page.get_by_text("Active dataset: cells").wait_for(timeout=READ_TIMEOUT_MS)
     expect(page.get_by_text("listed TFs matched an expression gene only when case is ignored",
                             exact=False)).to_be_visible()
     expect(page.get_by_text("cell_type is stem", exact=False)).to_be_visible()
