@@ -284,7 +284,7 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
     choose(page, "…or a built-in TF list", "mouse")
     page.get_by_role("button", name="Load these files").click()
-    # the symbol column is detected, so the reader asks which cells to keep
+    # an .h5ad is read in two steps: first the choices (symbols column preselected)
     page.get_by_text("Choose what to read").wait_for(timeout=READ_TIMEOUT_MS)
     choose(page, "Cells", "cell_type")
     page.get_by_test_id("stMultiSelect").click()
