@@ -1,0 +1,141 @@
+"""Model selection, round 10 (issue 12), on VALIDATION pairs only: a rank-level layer for the
+top of the candidate list.
+
+    .venv/bin/python benchmarks/select_rank_layer.py [--seeds 0,1] [--sets ...] [--workers 0]
+
+Round 9 left L3 alone ahead of GNT at the top of a natural-prevalence list (AUPRC) while GNT
+leads on AUROC and per regulator. This round fits a logistic layer on the validation pairs over
+the SVM's score, the training degrees and the two L3 path features (log paths both ways, and
+their asymmetry), with the negatives either class-balanced (as the round-5 stacker) or weighted
+up to the size of the universe they stand for (natural prevalence, so that the fit cares about
+the pairs at the top). The layer is cross-fitted (fitted on one stratified half of the
+validation pairs, scored on the other, both ways), and judged at natural prevalence exactly as
+round 9 (candidates: uniform validation negatives weighted to the candidate universe; GENELink's
+regulator-balanced splits: round 6's natural validation universe; its "specific" splits, which
+are exhaustive within each TF like their test: the validation pairs as they are).
+Test pairs are never scored.
+Writes validation.csv / .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from select_prior_shift import natural_validation
+from select_stacking import SHARED, run_cells
+from select_top_of_list import measured
+from sklearn.linear_model import LogisticRegression
+from tables import mean_sd_markdown
+
+from gnt_core.io import load_beeline_folder
+from gnt_core.science.baselines import BASELINE_FUNCTIONS
+from gnt_core.science.paths import ThreePaths
+from gnt_core.science.predictor import GNTLinkPredictor
+from gnt_core.science.prior_shift import is_regulator_balanced
+from gnt_core.science.stacking import pcc_profiles, stack_inputs
+from gnt_core.settings import RunSettings
+from gnt_core.store.storage import write_bytes, write_table
+from gnt_core.vocabulary import no_progress
+from gnt_core.workflows.pipeline import make_split
+
+SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/nonspecific",
+        "beeline-mesc/string", "beeline-mhsc-l/specific"]
+SHOWN = ("auroc", "auprc_ratio_natural", "reg_auroc")
+LAYERS = {  # name: (input columns, negatives weighted to natural prevalence)
+    "svm+degree+pcc balanced (round 5)": (["svm", "degree", "pcc"], False),
+    "svm+degree+L3 balanced": (["svm", "degree", "paths"], False),
+    "svm+degree+L3 natural": (["svm", "degree", "paths"], True),
+    "svm+L3 natural": (["svm", "paths"], True),
+}
+
+
+def path_features(edges: np.ndarray, n_genes: int, pairs: np.ndarray) -> np.ndarray:
+    """log(1 + L3 both ways) and |log(1 + i⇝j) − log(1 + j⇝i)|, as the paths block."""
+    paths = ThreePaths.from_edges(edges, n_genes)
+    i, j = torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1])
+    forward, backward = paths.score(i, j).double().numpy(), paths.score(j, i).double().numpy()
+    return np.column_stack([np.log1p(forward + backward),
+                            np.abs(np.log1p(forward) - np.log1p(backward))])
+
+
+def cross_fitted(inputs: np.ndarray, labels: np.ndarray, negative_weight: float | None,
+                 seed: int) -> np.ndarray:
+    """Scores of a logistic layer fitted on the other stratified half (None: balanced)."""
+    rng = np.random.default_rng(seed)
+    half = np.zeros(len(labels), dtype=bool)
+    for label in (0, 1):
+        members = np.flatnonzero(labels == label)
+        half[rng.choice(members, len(members) // 2, replace=False)] = True
+    scores = np.empty(len(labels))
+    for fit_on in (half, ~half):
+        x, y = inputs[fit_on], labels[fit_on]
+        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+        weights = None if negative_weight is None else np.where(y == 1, 1.0, negative_weight)
+        layer = LogisticRegression(C=1.0, class_weight=None if weights is not None else
+                                   "balanced", max_iter=1000)
+        layer.fit((x - mean) / scale, y, sample_weight=weights)
+        scores[~fit_on] = layer.decision_function((inputs[~fit_on] - mean) / scale)
+    return scores
+
+
+def cell(name: str, protocol: str, seed: int) -> list[dict]:
+    folder = SHARED / name
+    data = load_beeline_folder(folder)
+    settings = RunSettings(protocol=protocol, seed=seed, ablation=False,
+                           split_dir=str(folder / "splits-genelink") if protocol == "given"
+                           else None)
+    settings = replace(settings, train=replace(settings.train, seed=seed))
+    split = make_split(data, settings, no_progress, {})
+    if protocol != "given":  # uniform validation negatives stand for every non-edge
+        val = split.val
+        weight = (len(split.test) - split.test.labels.sum()) / (len(val) - val.labels.sum())
+    elif is_regulator_balanced(split.train, data.n_genes):
+        val, weight = natural_validation(data, split, seed), 1.0
+    else:  # GENELink's "specific" splits: exhaustive within each TF, as their test
+        val, weight = split.val, 1.0
+    model = GNTLinkPredictor.from_settings(settings).fit(data.expression, split.train,
+                                                         split.val)
+    svm = model.svm_decision(val.pairs)
+    degree = model.featurizer_.degree_features(val.pairs)
+    columns = {"svm": svm[:, None], "degree": degree,
+               "pcc": stack_inputs(svm, degree, pcc_profiles(data.expression), val.pairs)[:, -1:],
+               "paths": path_features(split.train.positives, data.n_genes, val.pairs)}
+    scores = {"gnt (default)": model.decision_function(val.pairs)}
+    for layer, (inputs, natural) in LAYERS.items():
+        scores[f"gnt + layer {layer}"] = cross_fitted(
+            np.column_stack([columns[c] for c in inputs]), val.labels,
+            weight if natural else None, seed)
+    for method in ("degree", "paths"):
+        scores[method] = BASELINE_FUNCTIONS[method](val.pairs, data.expression,
+                                                    split.train.positives, seed)
+    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
+             **measured(val.labels, s, val.pairs[:, 0], weight)} for method, s in scores.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,1")
+    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--out", type=Path,
+                        default=Path(__file__).parent / "results" / "selection-round10")
+    parser.add_argument("--workers", type=int, help="local Dask workers (0: this process)")
+    parser.add_argument("--scheduler", help="an existing Dask cluster's address")
+    args = parser.parse_args()
+    tasks = {(name, protocol, int(seed)): (name, protocol, int(seed))
+             for name in args.sets.split(",") if (SHARED / name).is_dir()
+             for protocol in ("candidates", "given") for seed in args.seeds.split(",")}
+    table = run_cells(cell, tasks, args.out, args.scheduler, args.workers)
+    write_table(args.out / "validation.csv", table)
+    lines = [f"# Round 10: a rank-level layer, validation pairs at natural prevalence (seeds "
+             f"{args.seeds})", ""] + mean_sd_markdown(table, ["dataset", "protocol", "method"],
+                                                      SHOWN)
+    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
