@@ -1,7 +1,8 @@
 """Model selection, round 10 (issue 12), on VALIDATION pairs only: a rank-level layer for the
 top of the candidate list.
 
-    .venv/bin/python benchmarks/select_rank_layer.py [--seeds 0,1] [--sets ...] [--workers 0]
+    .venv/bin/python benchmarks/select_rank_layer.py [--seeds 0,1] [--sets ...]
+        [--protocols candidates,given] [--workers 0] [--out DIR]
 
 Round 9 left L3 alone ahead of GNT at the top of a natural-prevalence list (AUPRC) while GNT
 leads on AUROC and per regulator. This round fits a logistic layer on the validation pairs over
@@ -12,8 +13,8 @@ the pairs at the top). The layer is cross-fitted (fitted on one stratified half 
 validation pairs, scored on the other, both ways), and judged at natural prevalence exactly as
 round 9 (candidates: uniform validation negatives weighted to the candidate universe; GENELink's
 regulator-balanced splits: round 6's natural validation universe; its "specific" splits, which
-are exhaustive within each TF like their test: the validation pairs as they are).
-Test pairs are never scored.
+are exhaustive within each TF like their test: the validation pairs as they are; tf-matched:
+its regulator-balanced validation pairs, as its test). Test pairs are never scored.
 Writes validation.csv / .md.
 """
 
@@ -90,7 +91,9 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
                            else None)
     settings = replace(settings, train=replace(settings.train, seed=seed))
     split = make_split(data, settings, no_progress, {})
-    if protocol != "given":  # uniform validation negatives stand for every non-edge
+    if protocol == "tf-matched":  # balanced per regulator, as its test
+        val, weight = split.val, 1.0
+    elif protocol != "given":  # uniform validation negatives stand for every non-edge
         val = split.val
         weight = (len(split.test) - split.test.labels.sum()) / (len(val) - val.labels.sum())
     elif is_regulator_balanced(split.train, data.n_genes):
@@ -122,17 +125,19 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).parent / "results" / "selection-round10")
+    parser.add_argument("--protocols", default="candidates,given")
     parser.add_argument("--workers", type=int, help="local Dask workers (0: this process)")
     parser.add_argument("--scheduler", help="an existing Dask cluster's address")
     args = parser.parse_args()
     tasks = {(name, protocol, int(seed)): (name, protocol, int(seed))
              for name in args.sets.split(",") if (SHARED / name).is_dir()
-             for protocol in ("candidates", "given") for seed in args.seeds.split(",")}
+             for protocol in args.protocols.split(",") for seed in args.seeds.split(",")}
     table = run_cells(cell, tasks, args.out, args.scheduler, args.workers)
     write_table(args.out / "validation.csv", table)
-    lines = [f"# Round 10: a rank-level layer, validation pairs at natural prevalence (seeds "
-             f"{args.seeds})", ""] + mean_sd_markdown(table, ["dataset", "protocol", "method"],
-                                                      SHOWN)
+    lines = [f"# Round 10: a rank-level layer on validation pairs (seeds {args.seeds})", "",
+             f"Command: `.venv/bin/python benchmarks/select_rank_layer.py --seeds {args.seeds} "
+             f"--protocols {args.protocols} --out {args.out}`", ""]
+    lines += mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)
     write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
     print("\n".join(lines))
 
