@@ -36,7 +36,7 @@ from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.paths import ThreePaths
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.science.prior_shift import is_regulator_balanced
+from gnt_core.science.prior_shift import RegulatorPrior, is_regulator_balanced
 from gnt_core.science.stacking import pcc_profiles, stack_inputs
 from gnt_core.settings import RunSettings
 from gnt_core.store.storage import write_bytes, write_table
@@ -63,23 +63,62 @@ def path_features(edges: np.ndarray, n_genes: int, pairs: np.ndarray) -> np.ndar
                             np.abs(np.log1p(forward) - np.log1p(backward))])
 
 
-def cross_fitted(inputs: np.ndarray, labels: np.ndarray, negative_weight: float | None,
-                 seed: int) -> np.ndarray:
-    """Scores of a logistic layer fitted on the other stratified half (None: balanced)."""
+def stratified_half(labels: np.ndarray, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     half = np.zeros(len(labels), dtype=bool)
     for label in (0, 1):
         members = np.flatnonzero(labels == label)
         half[rng.choice(members, len(members) // 2, replace=False)] = True
+    return half
+
+
+def fitted_layer(x: np.ndarray, y: np.ndarray, negative_weight: float | None = None):
+    """A logistic layer on standardised inputs (negative_weight None: class-balanced)."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    weights = None if negative_weight is None else np.where(y == 1, 1.0, negative_weight)
+    layer = LogisticRegression(C=1.0, class_weight=None if weights is not None else "balanced",
+                               max_iter=1000)
+    layer.fit((x - mean) / scale, y, sample_weight=weights)
+    return lambda inputs: layer.decision_function((inputs - mean) / scale)
+
+
+def cross_fitted(inputs: np.ndarray, labels: np.ndarray, negative_weight: float | None,
+                 seed: int) -> np.ndarray:
+    """Scores of a logistic layer fitted on the other stratified half (None: balanced)."""
+    half = stratified_half(labels, seed)
     scores = np.empty(len(labels))
     for fit_on in (half, ~half):
-        x, y = inputs[fit_on], labels[fit_on]
-        mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-        weights = None if negative_weight is None else np.where(y == 1, 1.0, negative_weight)
-        layer = LogisticRegression(C=1.0, class_weight=None if weights is not None else
-                                   "balanced", max_iter=1000)
-        layer.fit((x - mean) / scale, y, sample_weight=weights)
-        scores[~fit_on] = layer.decision_function((inputs[~fit_on] - mean) / scale)
+        layer = fitted_layer(inputs[fit_on], labels[fit_on], negative_weight)
+        scores[~fit_on] = layer(inputs[~fit_on])
+    return scores
+
+
+def as_the_product_would(model: GNTLinkPredictor, data, split, val, seed: int) -> np.ndarray:
+    """The balanced svm + degree + L3 layer fitted on the peer's own (regulator-balanced)
+    validation pairs, then the regulator prior shift Platt-scaled on the layer's scores, as
+    the product would do it; scored on the natural validation universe `val`. The universe
+    shares its positives with the peer's validation pairs, so this is cross-fitted too: each
+    half of the peer's pairs fits a layer that scores the other half's positives and half of
+    the universe's negatives."""
+    def inputs(pairs):
+        return np.column_stack([model.svm_decision(pairs),
+                                model.featurizer_.degree_features(pairs),
+                                path_features(split.train.positives, data.n_genes, pairs)])
+    peer, peer_inputs, val_inputs = split.val, inputs(split.val.pairs), inputs(val.pairs)
+    half = stratified_half(peer.labels, seed)
+    fitted_on = {tuple(p) for p in peer.pairs[half].tolist()}
+    positive_in_half = np.array([tuple(p) in fitted_on for p in val.pairs.tolist()])
+    negative_in_half = (val.labels == 0) & np.random.default_rng(seed).integers(0, 2, len(val),
+                                                                                dtype=bool)
+    scores = np.full(len(val), np.nan)
+    for fit_on, scored in ((half, (val.labels == 1) & ~positive_in_half | negative_in_half),
+                           (~half, (val.labels == 1) & positive_in_half
+                            | (val.labels == 0) & ~negative_in_half)):
+        layer = fitted_layer(peer_inputs[fit_on], peer.labels[fit_on])
+        prior = RegulatorPrior.fit(split.train, data.n_genes, layer(peer_inputs[fit_on]),
+                                   peer.labels[fit_on])
+        scores[scored] = prior(layer(val_inputs[scored]), val.pairs[scored])
+    assert not np.isnan(scores).any()
     return scores
 
 
@@ -112,6 +151,9 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
         scores[f"gnt + layer {layer}"] = cross_fitted(
             np.column_stack([columns[c] for c in inputs]), val.labels,
             weight if natural else None, seed)
+    if protocol == "given" and is_regulator_balanced(split.train, data.n_genes):
+        scores["gnt + layer svm+degree+L3 balanced, as the product"] = as_the_product_would(
+            model, data, split, val, seed)
     for method in ("degree", "paths"):
         scores[method] = BASELINE_FUNCTIONS[method](val.pairs, data.expression,
                                                     split.train.positives, seed)
