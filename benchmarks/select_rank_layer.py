@@ -25,7 +25,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import torch
 from select_prior_shift import natural_validation
 from select_stacking import SHARED, run_cells
 from select_top_of_list import measured
@@ -33,11 +32,9 @@ from sklearn.linear_model import LogisticRegression
 from tables import mean_sd_markdown
 
 from gnt_core.io import load_beeline_folder
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
-from gnt_core.science.paths import ThreePaths
+from gnt_core.science.baselines import BASELINE_FUNCTIONS, pcc_scores
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.prior_shift import RegulatorPrior, is_regulator_balanced
-from gnt_core.science.stacking import pcc_profiles, stack_inputs
 from gnt_core.settings import RunSettings
 from gnt_core.store.storage import write_bytes, write_table
 from gnt_core.vocabulary import no_progress
@@ -49,18 +46,10 @@ SHOWN = ("auroc", "auprc_ratio_natural", "reg_auroc")
 LAYERS = {  # name: (input columns, negatives weighted to natural prevalence)
     "svm+degree+pcc balanced (round 5)": (["svm", "degree", "pcc"], False),
     "svm+degree+L3 balanced": (["svm", "degree", "paths"], False),
+    "svm+degree+pcc+L3 balanced": (["svm", "degree", "pcc", "paths"], False),
     "svm+degree+L3 natural": (["svm", "degree", "paths"], True),
     "svm+L3 natural": (["svm", "paths"], True),
 }
-
-
-def path_features(edges: np.ndarray, n_genes: int, pairs: np.ndarray) -> np.ndarray:
-    """log(1 + L3 both ways) and |log(1 + i⇝j) − log(1 + j⇝i)|, as the paths block."""
-    paths = ThreePaths.from_edges(edges, n_genes)
-    i, j = torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1])
-    forward, backward = paths.score(i, j).double().numpy(), paths.score(j, i).double().numpy()
-    return np.column_stack([np.log1p(forward + backward),
-                            np.abs(np.log1p(forward) - np.log1p(backward))])
 
 
 def stratified_half(labels: np.ndarray, seed: int) -> np.ndarray:
@@ -103,7 +92,7 @@ def as_the_product_would(model: GNTLinkPredictor, data, split, val, seed: int) -
     def inputs(pairs):
         return np.column_stack([model.svm_decision(pairs),
                                 model.featurizer_.degree_features(pairs),
-                                path_features(split.train.positives, data.n_genes, pairs)])
+                                model.featurizer_.paths_features(pairs)])
     peer, peer_inputs, val_inputs = split.val, inputs(split.val.pairs), inputs(val.pairs)
     half = stratified_half(peer.labels, seed)
     fitted_on = {tuple(p) for p in peer.pairs[half].tolist()}
@@ -144,8 +133,8 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     svm = model.svm_decision(val.pairs)
     degree = model.featurizer_.degree_features(val.pairs)
     columns = {"svm": svm[:, None], "degree": degree,
-               "pcc": stack_inputs(svm, degree, pcc_profiles(data.expression), val.pairs)[:, -1:],
-               "paths": path_features(split.train.positives, data.n_genes, val.pairs)}
+               "pcc": pcc_scores(val.pairs, data.expression)[:, None],
+               "paths": model.featurizer_.paths_features(val.pairs)}
     scores = {"gnt (default)": model.decision_function(val.pairs)}
     for layer, (inputs, natural) in LAYERS.items():
         scores[f"gnt + layer {layer}"] = cross_fitted(

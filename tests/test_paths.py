@@ -67,6 +67,7 @@ def test_the_paths_block_is_symmetric_and_survives_a_round_trip():
     pairs = np.array([[a, b], [b, a], [0, 5], [2, 3]])
     x = featurizer.transform(pairs)
     np.testing.assert_allclose(x[0], x[1])  # a pair is unordered
+    np.testing.assert_allclose(featurizer.paths_features(pairs), x[:, 3:])  # the block, unscaled
     forward, backward = l3(adjacency)[a, b], l3(adjacency)[b, a]
     np.testing.assert_allclose(x[0, 3:], [np.log1p(forward + backward),
                                           abs(np.log1p(forward) - np.log1p(backward))],

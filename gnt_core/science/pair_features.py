@@ -108,6 +108,11 @@ class PairFeaturizer:
         return self._degrees(torch.as_tensor(np.asarray(pairs, dtype=np.int64).reshape(-1, 2)),
                              None).numpy()
 
+    def paths_features(self, pairs: np.ndarray) -> np.ndarray:
+        """The paths block of `pairs` (not scaled)."""
+        return self._paths(torch.as_tensor(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+                           ).numpy()
+
     def _degrees(self, pairs: torch.Tensor, own_edges: np.ndarray | None) -> torch.Tensor:
         """Symmetric in i and j (a pair is unordered): sum and |difference| of the two genes'
         log(1 + out-degree), and the same of log(1 + in-degree)."""
