@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from gnt_core.io import load_beeline_folder, read_split_dir
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
+from gnt_core.science.baselines import BASELINE_FUNCTIONS, pcc_scores
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.splits import given_split, split_pairs
-from gnt_core.science.stacking import Stacker, stack_inputs
+from gnt_core.science.stacking import Stacker
 from gnt_core.settings import preset
 from gnt_core.store.storage import write_bytes, write_table
 from gnt_core.workflows.cluster import open_client, run_tasks
@@ -53,11 +53,11 @@ def splits_for(data, folder: Path, seed: int):
 
 def cross_fitted_stack(model: GNTLinkPredictor, expression: np.ndarray, val, seed: int
                        ) -> np.ndarray:
-    """Stacked validation scores, each from a layer fitted on the other half of val."""
-    model.use_stacker(None, expression)
-    inputs = stack_inputs(model.svm_decision(val.pairs),
-                          model.featurizer_.degree_features(val.pairs), model.profiles_,
-                          val.pairs)
+    """Stacked validation scores, each from a layer fitted on the other half of val. Round 5's
+    inputs: SVM score, training degrees and |PCC| (round 10 added L3 to the product's layer)."""
+    inputs = np.column_stack([model.svm_decision(val.pairs),
+                              model.featurizer_.degree_features(val.pairs),
+                              pcc_scores(val.pairs, expression)])
     rng = np.random.default_rng(seed)
     half = np.zeros(len(val), dtype=bool)
     for label in (0, 1):

@@ -55,7 +55,7 @@ class RunSettings:
     svm_class_weight: str | None = DEFAULT_CLASS_WEIGHT  # no change on 1:1 training pairs
     svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS
     features: str = DEFAULT_FEATURES
-    stacking: bool = False  # a logistic layer over SVM score, degrees, |PCC| (validation pairs)
+    stacking: bool = False  # a logistic layer over SVM, degrees, |PCC|, L3 (validation pairs)
     prior_shift: bool = True  # regulator-balanced training ranked as the natural universe
     ablation: bool = True
     universe: str = "regulators"

@@ -1,4 +1,4 @@
-"""Per-regulator metrics and the stacking layer over SVM score, degrees and |PCC|."""
+"""Per-regulator metrics and the stacking layer over SVM score, degrees, |PCC| and L3."""
 
 import numpy as np
 import pytest
@@ -30,7 +30,7 @@ def test_the_stacker_learns_that_the_prior_is_all_there_is():
     labels = (rng.random(2000) < 0.3).astype(int)
     degree = labels * 1.5 + rng.standard_normal(2000)
     inputs = np.column_stack([rng.standard_normal(2000), degree, rng.standard_normal((2000, 3)),
-                              rng.random(2000)])  # columns as STACK_INPUTS; only degree speaks
+                              rng.random((2000, 3))])  # columns as STACK_INPUTS; degree speaks
     layer = Stacker.fit(inputs[:1000], labels[:1000])
     weights = layer.weights()
     assert max(weights, key=lambda k: abs(weights[k])) == STACK_INPUTS[1]
@@ -49,6 +49,21 @@ def test_stacked_gnt_saves_reopens_and_scores_the_same(demo, tmp_path):
     assert roc_auc_score(split.test.labels, again) == pytest.approx(
         metrics["test"]["gnt"]["auroc"], abs=1e-9)
     assert {"reg_auroc", "reg_auprc", "n_regulators"} <= set(metrics["test"]["gnt"])
+
+
+def test_a_layer_of_an_older_version_is_refused_with_a_clear_error():
+    old = {"coef": np.zeros(6), "intercept": np.zeros(1), "mean": np.zeros(6),
+           "scale": np.ones(6)}  # svm, four degree features, |PCC|: before L3
+    with pytest.raises(ValueError, match="older GNT Explorer trained it. Train the run again"):
+        Stacker.from_arrays(old)
+
+
+def test_a_tf_matched_run_ranks_without_the_layer():
+    def stacking(protocol: str) -> bool:
+        return GNTLinkPredictor.from_settings(RunSettings(protocol=protocol,
+                                                          stacking=True)).stacking
+
+    assert stacking("candidates") and not stacking("tf-matched")
 
 
 def test_stacking_beats_both_priors_on_the_demo(demo):

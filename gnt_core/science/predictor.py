@@ -61,11 +61,12 @@ class GNTLinkPredictor(BaseEstimator):
                       ) -> GNTLinkPredictor:
         """The predictor a run's settings describe (phase 1 from `config`, default theirs). A
         tf-matched test is regulator-balanced itself, so its pairs are ranked without the
-        regulator prior shift."""
+        regulator prior shift and without the stacking layer."""
         return cls(config or settings.train, svm_c=settings.svm_c, features=settings.features,
                    svm_max_train_pairs=settings.svm_max_train_pairs,
                    class_weight=settings.svm_class_weight,
-                   svm_gamma_scale=settings.svm_gamma_scale, stacking=settings.stacking,
+                   svm_gamma_scale=settings.svm_gamma_scale,
+                   stacking=settings.stacking and settings.protocol != "tf-matched",
                    prior_shift=settings.prior_shift and settings.protocol != "tf-matched")
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
@@ -81,10 +82,10 @@ class GNTLinkPredictor(BaseEstimator):
         return self
 
     def fit_stack(self, expression: np.ndarray, val: PairSet) -> GNTLinkPredictor:
-        """The stacking layer (SVM score, training degrees, |PCC|) on the validation pairs."""
+        """The stacking layer (SVM score, training degrees, |PCC|, L3) on the validation
+        pairs."""
         self.use_stacker(None, expression)
-        inputs = stack_inputs(self.svm_decision(val.pairs),
-                              self.featurizer_.degree_features(val.pairs), self.profiles_,
+        inputs = stack_inputs(self.svm_decision(val.pairs), self.featurizer_, self.profiles_,
                               val.pairs)
         self.stack_ = Stacker.fit(inputs, val.labels, self.config.seed)
         return self
@@ -170,8 +171,7 @@ class GNTLinkPredictor(BaseEstimator):
             scores = self.decision_(self.featurizer_.features(block, device=device),
                                     device=device)
             if stacker is not None:
-                scores = stacker(stack_inputs(scores, self.featurizer_.degree_features(block),
-                                              self.profiles_, block))
+                scores = stacker(stack_inputs(scores, self.featurizer_, self.profiles_, block))
             yield scores if prior is None else prior(scores, block)
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:

@@ -1,8 +1,11 @@
-"""The last layer of the default GNT: a logistic regression, fitted on VALIDATION pairs only,
-over the SVM's score and the priors a user computes in one line — the two genes' training
-degrees (the same symmetric log-degree features the SVM sees) and the |Pearson correlation| of
-their profiles. It can learn "the prior is all there is" (all weight on degree) as well as
-"trust the embedding"; test pairs never enter it.
+"""An optional rank-level layer over GNT (`RunSettings(stacking=True)`): a logistic regression,
+fitted on VALIDATION pairs only, over the SVM's score, the priors a user computes in one line —
+the two genes' training degrees (the same symmetric log-degree features the SVM sees) and the
+|Pearson correlation| of their profiles — and the paths of length 3 between them (L3, the SVM's
+paths block). It can learn "the prior is all there is" as well as "trust the embedding"; test
+pairs never enter it. Round 10 of model selection (benchmarks/RESULTS.md) added L3: it lifts
+the top of a list ranked across regulators; within one regulator (tf-matched) a layer does not
+help, so a tf-matched run does not use it.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from .pair_features import PairFeaturizer
 from .preprocess import standardise
 
 STACK_INPUTS = ("svm", "out_degree_sum", "out_degree_diff", "in_degree_sum", "in_degree_diff",
-                "abs_pcc")
+                "abs_pcc", "paths_both_ways", "paths_asymmetry")
 
 
 def pcc_profiles(expression: np.ndarray) -> np.ndarray:
@@ -23,11 +27,12 @@ def pcc_profiles(expression: np.ndarray) -> np.ndarray:
     return standardise(expression) / np.float32(np.sqrt(expression.shape[1]))
 
 
-def stack_inputs(svm_scores: np.ndarray, degree_features: np.ndarray, profiles: np.ndarray,
+def stack_inputs(svm_scores: np.ndarray, featurizer: PairFeaturizer, profiles: np.ndarray,
                  pairs: np.ndarray) -> np.ndarray:
     """The stacker's inputs for `pairs`, one row each (columns: STACK_INPUTS)."""
     pcc = np.abs(np.einsum("ij,ij->i", profiles[pairs[:, 0]], profiles[pairs[:, 1]]))
-    return np.column_stack([svm_scores, degree_features, pcc]).astype(np.float64)
+    return np.column_stack([svm_scores, featurizer.degree_features(pairs), pcc,
+                            featurizer.paths_features(pairs)]).astype(np.float64)
 
 
 @dataclass
@@ -59,5 +64,10 @@ class Stacker:
 
     @classmethod
     def from_arrays(cls, arrays) -> Stacker:
-        return cls(np.asarray(arrays["coef"]), float(arrays["intercept"][0]),
-                   np.asarray(arrays["mean"]), np.asarray(arrays["scale"]))
+        coef = np.asarray(arrays["coef"])
+        if len(coef) != len(STACK_INPUTS):
+            raise ValueError(f"This run's stacking layer has {len(coef)} inputs, not the "
+                             f"{len(STACK_INPUTS)} of this version ({', '.join(STACK_INPUTS)}): "
+                             "an older GNT Explorer trained it. Train the run again.")
+        return cls(coef, float(arrays["intercept"][0]), np.asarray(arrays["mean"]),
+                   np.asarray(arrays["scale"]))
