@@ -23,6 +23,7 @@ from tests.conftest import free_port, wait_healthy
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
+expect.set_options(timeout=30_000)  # not 5 s: a loaded CI machine uploads and reruns slowly
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("Debian chromium is not installed", allow_module_level=True)
