@@ -131,6 +131,11 @@ def _model_options() -> argparse.ArgumentParser:
     group.add_argument("--lr", type=float, default=defaults.learning_rate)
     group.add_argument("--softmax", default=defaults.softmax,
                        choices=["auto", "full", "sampled"])
+    group.add_argument("--stacking", action="store_true",
+                       help="a logistic layer over the SVM score, training degrees, |PCC| and "
+                       "paths of length 3, fitted on validation pairs; lifts the top of a list "
+                       "ranked across regulators; not used for tf-matched (not the default "
+                       "yet: benchmarks/RESULTS.md, round 10)")
     return parent
 
 
@@ -342,7 +347,7 @@ def _train(args) -> int:
     config = _train_config(args, dataset.n_cells)
     overrides = {"protocol": args.protocol} if args.protocol else {}
     settings = preset(args.preset, seed=args.seed, train=config, ablation=not args.no_ablation,
-                      universe=args.universe,
+                      universe=args.universe, stacking=args.stacking,
                       split_dir=str(args.split_dir) if args.split_dir else None, **overrides)
     args.out.mkdir(parents=True, exist_ok=True)
     run = Run(args.out)
@@ -377,7 +382,8 @@ def _discover(args) -> int:
         for line in dataset.report.lines():
             print(f"  {line}")
         settings = preset(args.preset, protocol="candidates", ablation=False, seed=args.seed,
-                          universe=args.universe, train=_train_config(args, dataset.n_cells))
+                          universe=args.universe, train=_train_config(args, dataset.n_cells),
+                          stacking=args.stacking)
         evaluation = Run(args.out / "evaluation")
         evaluation.path.mkdir(parents=True)
         evaluation.set_state("running")
@@ -497,7 +503,7 @@ def _benchmark(args) -> int:
     if not datasets:
         raise GntInputError("give the datasets: --data DIR (repeat for several), --example "
                             "NAME, or --expression FILE with --network FILE or --prior NAME")
-    settings = preset(args.preset, train=_train_config(args))
+    settings = preset(args.preset, train=_train_config(args), stacking=args.stacking)
     if args.given_split:
         protocols.append(GIVEN)
     command = "gnt " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("gnt") else ""
