@@ -21,24 +21,18 @@ Writes validation.csv / .md.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from select_prior_shift import natural_validation
 from select_stacking import SHARED, run_cells
-from select_top_of_list import measured
+from select_top_of_list import natural_prevalence_split, rows_with_priors
 from sklearn.linear_model import LogisticRegression
 from tables import mean_sd_markdown
 
-from gnt_core.io import load_beeline_folder
-from gnt_core.science.baselines import BASELINE_FUNCTIONS, pcc_scores
+from gnt_core.science.baselines import pcc_scores
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.prior_shift import RegulatorPrior, is_regulator_balanced
-from gnt_core.settings import RunSettings
 from gnt_core.store.storage import write_bytes, write_table
-from gnt_core.vocabulary import no_progress
-from gnt_core.workflows.pipeline import make_split
 
 SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/nonspecific",
         "beeline-mesc/string", "beeline-mhsc-l/specific"]
@@ -112,22 +106,7 @@ def as_the_product_would(model: GNTLinkPredictor, data, split, val, seed: int) -
 
 
 def cell(name: str, protocol: str, seed: int) -> list[dict]:
-    folder = SHARED / name
-    data = load_beeline_folder(folder)
-    settings = RunSettings(protocol=protocol, seed=seed, ablation=False,
-                           split_dir=str(folder / "splits-genelink") if protocol == "given"
-                           else None)
-    settings = replace(settings, train=replace(settings.train, seed=seed))
-    split = make_split(data, settings, no_progress, {})
-    if protocol == "tf-matched":  # balanced per regulator, as its test
-        val, weight = split.val, 1.0
-    elif protocol != "given":  # uniform validation negatives stand for every non-edge
-        val = split.val
-        weight = (len(split.test) - split.test.labels.sum()) / (len(val) - val.labels.sum())
-    elif is_regulator_balanced(split.train, data.n_genes):
-        val, weight = natural_validation(data, split, seed), 1.0
-    else:  # GENELink's "specific" splits: exhaustive within each TF, as their test
-        val, weight = split.val, 1.0
+    data, settings, split, val, weight = natural_prevalence_split(name, protocol, seed)
     model = GNTLinkPredictor.from_settings(settings).fit(data.expression, split.train,
                                                          split.val)
     svm = model.svm_decision(val.pairs)
@@ -143,11 +122,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     if protocol == "given" and is_regulator_balanced(split.train, data.n_genes):
         scores["gnt + layer svm+degree+L3 balanced, as the product"] = as_the_product_would(
             model, data, split, val, seed)
-    for method in ("degree", "paths"):
-        scores[method] = BASELINE_FUNCTIONS[method](val.pairs, data.expression,
-                                                    split.train.positives, seed)
-    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
-             **measured(val.labels, s, val.pairs[:, 0], weight)} for method, s in scores.items()]
+    return rows_with_priors(name, protocol, seed, data, split, val, weight, scores)
 
 
 def main() -> None:

@@ -52,7 +52,9 @@ def measured(labels: np.ndarray, scores: np.ndarray, regulators: np.ndarray,
             "reg_auroc": per_regulator_metrics(labels, scores, regulators)["reg_auroc"]}
 
 
-def rows_of(name: str, protocol: str, seed: int) -> list[dict]:
+def natural_prevalence_split(name: str, protocol: str, seed: int):
+    """(data, settings, split, val, weight): the split of the default settings, and validation
+    pairs that rank as the test universe does, each negative standing for `weight` pairs."""
     folder = SHARED / name
     data = load_beeline_folder(folder)
     settings = RunSettings(protocol=protocol, seed=seed, ablation=False,
@@ -60,11 +62,31 @@ def rows_of(name: str, protocol: str, seed: int) -> list[dict]:
                            else None)
     settings = replace(settings, train=replace(settings.train, seed=seed))
     split = make_split(data, settings, no_progress, {})
-    if protocol == "given":
-        val, weight = natural_validation(data, split, seed), 1.0
-    else:  # uniform validation negatives stand for every non-edge of the test universe
+    if protocol == "tf-matched":  # balanced per regulator, as its test
+        val, weight = split.val, 1.0
+    elif protocol != "given":  # uniform validation negatives stand for every non-edge
         val = split.val
         weight = (len(split.test) - split.test.labels.sum()) / (len(val) - val.labels.sum())
+    elif is_regulator_balanced(split.train, data.n_genes):
+        val, weight = natural_validation(data, split, seed), 1.0
+    else:  # GENELink's "specific" splits: exhaustive within each TF, as their test
+        val, weight = split.val, 1.0
+    return data, settings, split, val, weight
+
+
+def rows_with_priors(name: str, protocol: str, seed: int, data, split, val, weight: float,
+                     scores: dict[str, np.ndarray]) -> list[dict]:
+    """One row per scored method, the degree and L3 priors added, measured at natural
+    prevalence."""
+    for method in ("degree", "paths"):
+        scores[method] = BASELINE_FUNCTIONS[method](val.pairs, data.expression,
+                                                    split.train.positives, seed)
+    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
+             **measured(val.labels, s, val.pairs[:, 0], weight)} for method, s in scores.items()]
+
+
+def rows_of(name: str, protocol: str, seed: int) -> list[dict]:
+    data, settings, split, val, weight = natural_prevalence_split(name, protocol, seed)
     model = GNTLinkPredictor.from_settings(settings, settings.train)
     model.fit_embeddings(data.expression, split.train, split.val)
     balanced, scores = is_regulator_balanced(split.train, data.n_genes), {}
@@ -76,11 +98,7 @@ def rows_of(name: str, protocol: str, seed: int) -> list[dict]:
                                               model.decision_function(split.val.pairs),
                                               split.val.labels)
         scores[f"gnt {features}"] = model.decision_function(val.pairs)
-    for method in ("degree", "paths"):
-        scores[method] = BASELINE_FUNCTIONS[method](val.pairs, data.expression,
-                                                    split.train.positives, seed)
-    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
-             **measured(val.labels, s, val.pairs[:, 0], weight)} for method, s in scores.items()]
+    return rows_with_priors(name, protocol, seed, data, split, val, weight, scores)
 
 
 def main() -> None:
