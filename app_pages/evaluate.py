@@ -15,7 +15,12 @@ from gnt_core.science.metrics import (
     precision_recall_at,
     verdict_line,
 )
-from gnt_core.vocabulary import METHOD_LABELS, METRIC_LABELS, PROTOCOL_DESCRIPTIONS
+from gnt_core.vocabulary import (
+    METHOD_LABELS,
+    METRIC_LABELS,
+    PROTOCOL_DESCRIPTIONS,
+    STACK_INPUT_LABELS,
+)
 from ui import charts, notes, state
 from ui.text import plain
 
@@ -76,6 +81,11 @@ for method, (metrics_named, reason) in warnings_by_method(comparison).items():
 shift = metrics.validation["gnt"].get("prior_shift")
 if shift:
     st.info(notes.PRIOR_SHIFT.format(slope=shift["platt_slope"]))
+layer = metrics.validation["gnt"].get("stacking")
+if layer:
+    st.info(notes.STACKING.format(weights=", ".join(
+        f"{STACK_INPUT_LABELS[name]} {weight:+.2f}"
+        for name, weight in sorted(layer.items(), key=lambda item: -abs(item[1])))))
 with st.expander("Method notes: what the transformer adds"):
     st.markdown(notes.TRANSFORMER)
 

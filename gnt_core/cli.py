@@ -38,7 +38,14 @@ from .outputs.filters import (
 )
 from .science.candidates import UNIVERSES
 from .science.metrics import metrics_frame
-from .settings import PRESET_DESCRIPTIONS, PRESETS, DiscoverySettings, TrainConfig, preset
+from .settings import (
+    PRESET_DESCRIPTIONS,
+    PRESETS,
+    DiscoverySettings,
+    RunSettings,
+    TrainConfig,
+    preset,
+)
 from .store.access import ENV_DATA_ROOTS, add_user, audit, has_users, is_loopback, remove_user
 from .store.run import Run, collect_garbage
 from .store.storage import gnt_home, write_bytes
@@ -131,11 +138,11 @@ def _model_options() -> argparse.ArgumentParser:
     group.add_argument("--lr", type=float, default=defaults.learning_rate)
     group.add_argument("--softmax", default=defaults.softmax,
                        choices=["auto", "full", "sampled"])
-    group.add_argument("--stacking", action="store_true",
+    group.add_argument("--stacking", action=argparse.BooleanOptionalAction,
                        help="a logistic layer over the SVM score, training degrees, |PCC| and "
                        "paths of length 3, fitted on validation pairs; lifts the top of a list "
-                       "ranked across regulators; not used for tf-matched (not the default "
-                       "yet: benchmarks/RESULTS.md, round 10)")
+                       "ranked across regulators; never used for tf-matched (default: the "
+                       "preset's, on in default, off in paper)")
     return parent
 
 
@@ -270,6 +277,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings(args, **overrides) -> RunSettings:
+    """The preset's RunSettings with these overrides and the --stacking choice, if made."""
+    stacking = {} if args.stacking is None else {"stacking": args.stacking}
+    return preset(args.preset, **overrides, **stacking)
+
+
 def _train_config(args, dataset_cells: int | None = None) -> TrainConfig:
     """Phase-1 settings from the model and device options."""
     if dataset_cells is not None and not 1 <= args.cell_groups <= dataset_cells:
@@ -346,9 +359,9 @@ def _train(args) -> int:
         print(f"  {line}")
     config = _train_config(args, dataset.n_cells)
     overrides = {"protocol": args.protocol} if args.protocol else {}
-    settings = preset(args.preset, seed=args.seed, train=config, ablation=not args.no_ablation,
-                      universe=args.universe, stacking=args.stacking,
-                      split_dir=str(args.split_dir) if args.split_dir else None, **overrides)
+    settings = _settings(args, seed=args.seed, train=config, ablation=not args.no_ablation,
+                         universe=args.universe,
+                         split_dir=str(args.split_dir) if args.split_dir else None, **overrides)
     args.out.mkdir(parents=True, exist_ok=True)
     run = Run(args.out)
     run.set_state("running")
@@ -381,9 +394,8 @@ def _discover(args) -> int:
         dataset = _load(args)
         for line in dataset.report.lines():
             print(f"  {line}")
-        settings = preset(args.preset, protocol="candidates", ablation=False, seed=args.seed,
-                          universe=args.universe, train=_train_config(args, dataset.n_cells),
-                          stacking=args.stacking)
+        settings = _settings(args, protocol="candidates", ablation=False, seed=args.seed,
+                             universe=args.universe, train=_train_config(args, dataset.n_cells))
         evaluation = Run(args.out / "evaluation")
         evaluation.path.mkdir(parents=True)
         evaluation.set_state("running")
@@ -503,7 +515,7 @@ def _benchmark(args) -> int:
     if not datasets:
         raise GntInputError("give the datasets: --data DIR (repeat for several), --example "
                             "NAME, or --expression FILE with --network FILE or --prior NAME")
-    settings = preset(args.preset, train=_train_config(args), stacking=args.stacking)
+    settings = _settings(args, train=_train_config(args))
     if args.given_split:
         protocols.append(GIVEN)
     command = "gnt " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("gnt") else ""

@@ -55,11 +55,17 @@ class RunSettings:
     svm_class_weight: str | None = DEFAULT_CLASS_WEIGHT  # no change on 1:1 training pairs
     svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS
     features: str = DEFAULT_FEATURES
-    stacking: bool = False  # a logistic layer over SVM, degrees, |PCC|, L3 (validation pairs)
+    stacking: bool = True  # a logistic layer over SVM, degrees, |PCC|, L3 (validation pairs)
     prior_shift: bool = True  # regulator-balanced training ranked as the natural universe
     ablation: bool = True
     universe: str = "regulators"
     split_dir: str | None = None  # a given split (train/val/test.csv); protocol becomes "given"
+
+    @property
+    def uses_stacking(self) -> bool:
+        """Whether a run fits the stacking layer: never for a tf-matched test, which is
+        regulator-balanced itself and asks which target, not which pair of all."""
+        return self.stacking and self.protocol != "tf-matched"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -68,6 +74,7 @@ class RunSettings:
     def from_dict(cls, values: dict) -> RunSettings:
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         known["train"] = TrainConfig(**known.get("train", {}))
+        known.setdefault("stacking", False)  # runs saved before the layer existed ran without it
         return cls(**known)
 
 
@@ -89,12 +96,13 @@ PRESETS = {
     "default": {},
     # the thesis: Hadamard features, RBF SVM with sklearn's gamma, random negatives
     "paper": {"features": "hadamard", "svm_gamma_scale": 1.0, "svm_class_weight": None,
-              "protocol": "random", "prior_shift": False},
+              "protocol": "random", "prior_shift": False, "stacking": False},
 }
 PRESET_DESCRIPTIONS = {
     "default": "GNT Explorer's default: Hadamard + training-degree + network-paths (L3) pair "
                "features, candidates protocol, the regulator prior shift after "
-               "regulator-balanced training (chosen on validation pairs; see "
+               "regulator-balanced training, a logistic layer over SVM score, degrees, |PCC| "
+               "and L3 fitted on validation pairs (chosen on validation pairs; see "
                "benchmarks/RESULTS.md)",
     "paper": "the thesis: Hadamard pair features only, random negatives",
 }

@@ -61,6 +61,13 @@ METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degre
                  "pcc": "|PCC| (baseline)", "paths": "network paths L3 (baseline)",
                  "random": "random (baseline)"}
 
+# The stacking layer's inputs (science/stacking.py STACK_INPUTS), as the app names them.
+STACK_INPUT_LABELS = {"svm": "SVM score", "out_degree_sum": "out-degrees (sum)",
+                      "out_degree_diff": "out-degrees (difference)",
+                      "in_degree_sum": "in-degrees (sum)", "in_degree_diff":
+                      "in-degrees (difference)", "abs_pcc": "|PCC|",
+                      "paths_both_ways": "L3 paths", "paths_asymmetry": "L3 asymmetry"}
+
 # Pair status, one word per state, the same in tables, the network legend, the CLI and exports.
 # A known edge is "known (<where>)": in the split's training or validation positives, or in the
 # network (discovery: every known edge). Novel: never a known edge. Evaluation tables only: a

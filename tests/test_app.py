@@ -138,6 +138,7 @@ def test_train_evaluate_explore_curate_runs_export(home):
     assert "Verdict" in texts(at) and "GNT" in texts(at)
     assert any(e.label.startswith("Method notes") for e in at.expander)
     assert "prior shift" not in texts(at)  # candidates training is not regulator-balanced
+    assert "stacking layer" in texts(at) and "SVM score" in texts(at)  # the default's layer
     table = at.dataframe[0].value
     assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)", "degree (baseline)",
                                      "|PCC| (baseline)", "network paths L3 (baseline)",

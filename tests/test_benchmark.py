@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -36,6 +38,8 @@ def test_grid_rows_summary_and_resume(datasets, tmp_path, monkeypatch):
     other = RunSettings(train=TrainConfig(epochs=3))
     run_benchmark(datasets, ["random"], [0], other, tmp_path)
     assert len(calls) == 3  # other settings never reuse these rows
+    run_benchmark(datasets, ["tf-matched"], [0, 1], replace(SETTINGS, stacking=False), tmp_path)
+    assert len(calls) == 3  # tf-matched never uses the layer: the same cells, kept
 
 
 def test_cli_benchmark(tmp_path, capsys):

@@ -19,9 +19,10 @@ def test_demo_train_evaluate_score(tmp_path, capsys):
     top = pd.read_csv(tmp_path / "top.csv")
     assert len(top) == 10 and list(top.columns[:3]) == ["Gene1", "Gene2", "EdgeWeight"]
     assert main(["score", str(run), "--out", str(tmp_path / "all.sif")]) == 0
+    assert (run / "model" / "stack.npz").is_file()  # the default ranks through the layer
     assert main(["train", "--data", str(tmp_path / "demo"), "--epochs", "2", "--protocol",
-                 "random", "--stacking", "--no-ablation", "--out", str(tmp_path / "stacked")]) == 0
-    assert (tmp_path / "stacked" / "model" / "stack.npz").is_file()
+                 "random", "--no-stacking", "--no-ablation", "--out", str(tmp_path / "svm")]) == 0
+    assert not (tmp_path / "svm" / "model" / "stack.npz").exists()
     assert main(["train", "--data", str(tmp_path / "demo"), "--out", str(run)]) == 2
     assert "not empty" in capsys.readouterr().err
     assert main(["train", "--data", str(tmp_path / "demo"), "--cell-groups", "0",

@@ -8,8 +8,9 @@ from gnt_core.science.metrics import per_regulator_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.splits import split_pairs
 from gnt_core.science.stacking import STACK_INPUTS, Stacker
-from gnt_core.settings import RunSettings, TrainConfig
+from gnt_core.settings import RunSettings, TrainConfig, preset
 from gnt_core.store.run import Run
+from gnt_core.vocabulary import STACK_INPUT_LABELS
 from gnt_core.workflows.pipeline import run_pipeline
 
 
@@ -58,12 +59,15 @@ def test_a_layer_of_an_older_version_is_refused_with_a_clear_error():
         Stacker.from_arrays(old)
 
 
-def test_a_tf_matched_run_ranks_without_the_layer():
+def test_the_layer_is_the_default_but_not_for_tf_matched_or_the_paper():
     def stacking(protocol: str) -> bool:
         return GNTLinkPredictor.from_settings(RunSettings(protocol=protocol,
                                                           stacking=True)).stacking
 
     assert stacking("candidates") and not stacking("tf-matched")
+    assert RunSettings().stacking and not preset("paper").stacking
+    assert not RunSettings.from_dict({"protocol": "candidates"}).stacking  # saved before it
+    assert list(STACK_INPUT_LABELS) == list(STACK_INPUTS)  # the app names every input
 
 
 def test_stacking_beats_both_priors_on_the_demo(demo):

@@ -11,6 +11,15 @@ PRIOR_SHIFT = (
     "(library) to rank the pairs of a regulator-balanced set."
 )
 
+STACKING = (
+    "GNT's scores here come through the **stacking layer**: a logistic regression fitted on "
+    "the validation pairs only, over the SVM score, the two genes' training degrees, the "
+    "|correlation| of their profiles and the network paths between them (L3). Its weights, per "
+    "sd of each input, largest first: {weights}. Large weights on degrees or L3 mean that the "
+    "ranking leans on the known network's shape; the SVM's weight is what the embeddings add. "
+    "The paper configuration (or `gnt train --no-stacking`) ranks by the SVM alone."
+)
+
 TRANSFORMER = """
 **Does the transformer matter?** Rarely, on the BEELINE data we could test. GNT's encoder (a
 2-layer transformer over an identity token and expression token(s)) and the GNE-MLP ablation

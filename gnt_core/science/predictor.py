@@ -39,13 +39,15 @@ class GNTLinkPredictor(BaseEstimator):
     non-specific splits), add each regulator's log prior odds to the Platt-scaled score, so that
     pairs rank as in the natural universe (see prior_shift.py); set False to rank the pairs of a
     regulator-balanced set.
+    stacking: fit a logistic layer over the SVM score, degrees, |PCC| and L3 on the validation
+    pairs and rank through it (stacking.py); set False to rank by the SVM alone.
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
                  features: str = DEFAULT_FEATURES,
                  svm_max_train_pairs: int = SVM_MAX_TRAIN_PAIRS,
                  class_weight: str | None = DEFAULT_CLASS_WEIGHT,
-                 svm_gamma_scale: float = DEFAULT_GAMMA_SCALE, stacking: bool = False,
+                 svm_gamma_scale: float = DEFAULT_GAMMA_SCALE, stacking: bool = True,
                  prior_shift: bool = True):
         self.config = config or TrainConfig()
         self.svm_c = svm_c
@@ -66,12 +68,13 @@ class GNTLinkPredictor(BaseEstimator):
                    svm_max_train_pairs=settings.svm_max_train_pairs,
                    class_weight=settings.svm_class_weight,
                    svm_gamma_scale=settings.svm_gamma_scale,
-                   stacking=settings.stacking and settings.protocol != "tf-matched",
+                   stacking=settings.uses_stacking,
                    prior_shift=settings.prior_shift and settings.protocol != "tf-matched")
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
             progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
         self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
+        self.stack_ = None
         if self.stacking and val is not None and len(np.unique(val.labels)) == 2:
             self.fit_stack(expression, val)
         self.prior_ = None

@@ -59,8 +59,11 @@ def environment(device: str) -> dict:
 
 
 def config_id(settings: RunSettings) -> str:
-    """A short hash of everything but protocol and seed: rows of other settings never mix."""
-    values = settings.to_dict() | {"protocol": None, "seed": None, "split_dir": None}
+    """A short hash of everything a cell depends on but protocol and seed: rows of other
+    settings never mix. Stacking counts as the protocol uses it (off under tf-matched), so a
+    tf-matched cell is the same cell with the layer switched on or off."""
+    values = settings.to_dict() | {"stacking": settings.uses_stacking, "protocol": None,
+                                   "seed": None, "split_dir": None}
     values["train"] = values["train"] | {"seed": None, "device": None}
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:10]
 
@@ -80,13 +83,13 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
     out_dir = Path(out_dir)
     settings = replace(settings, ablation=True)
     device = resolve_device(settings.train.device)
-    config = config_id(settings)
+    configs = {p: config_id(replace(settings, protocol=p)) for p in [*protocols, GIVEN_CLEAN]}
     results_path = out_dir / "results.csv"
     results = pd.read_csv(results_path) if results_path.exists() else pd.DataFrame(
         columns=COLUMNS)
     cells = [(d, p, s) for d in datasets for p in protocols for s in seeds
              if p != GIVEN or d in split_dirs]
-    todo = [c for c in cells if not _finished(results, *c, config)]
+    todo = [c for c in cells if not _finished(results, *c, configs[c[1]])]
     report = progress or no_progress
     report("benchmark", len(cells) - len(todo), len(cells), {"label": "cells kept"})
     loaded = {name: scatter(client, datasets[name]()) for name in dict.fromkeys(
@@ -94,7 +97,8 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
     tasks = {(name, protocol, seed): (loaded[name], name, replace(
         settings, protocol=protocol, seed=seed, train=replace(settings.train, seed=seed,
                                                               device=device),
-        split_dir=split_dirs.get(name) if protocol == GIVEN else None), device, config)
+        split_dir=split_dirs.get(name) if protocol == GIVEN else None), device,
+        configs[protocol])
         for name, protocol, seed in todo}
 
     finished: list[tuple] = []
@@ -111,10 +115,11 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
     run_tasks(client, _cell_rows, tasks, keep,
               resources={"GPU": 1} if device == "cuda" and client is not None else None)
     shown = [*protocols, *([GIVEN_CLEAN] if GIVEN in protocols else [])]
-    mine = results[(results["config"] == config) & results["dataset"].isin(datasets)
-                   & results["protocol"].isin(shown) & results["seed"].isin(seeds)]
+    mine = results[(results["config"] == results["protocol"].map(configs))
+                   & results["dataset"].isin(datasets) & results["protocol"].isin(shown)
+                   & results["seed"].isin(seeds)]
     write_json(out_dir / "environment.json", environment(device) | {
-        "settings": settings.to_dict(), "config": config, "command": command,
+        "settings": settings.to_dict(), "config": configs, "command": command,
         "cluster": describe(client)})
     write_bytes(out_dir / "summary.md",
                 summary_markdown(mine, environment(device), settings, command).encode())
@@ -175,7 +180,7 @@ def summary_markdown(results: pd.DataFrame, env: dict, settings: RunSettings,
              f"{settings.svm_c} (gamma × {settings.svm_gamma_scale}), features "
              f"{settings.features}, stacking {'on' if settings.stacking else 'off'}, "
              f"regulator prior shift {'on' if settings.prior_shift else 'off'}; config "
-             f"{config_id(settings)}.",
+             f"{', '.join(dict.fromkeys(results['config']))}.",
              "Cells: mean ± sd over seeds; every method is scored on the same test pairs.", "",
              *who_wins_table(results), ""]
     for dataset, rows in results.groupby("dataset", sort=False):

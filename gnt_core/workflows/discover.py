@@ -97,7 +97,7 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
     known, unknown = unknown_pairs(dataset, settings.universe)
     consensus = Consensus(len(unknown), discovery.top_n)
     seeds = [settings.seed + i for i in range(discovery.seeds)]
-    stacker = evaluated_stacker(evaluations) if settings.stacking else None
+    stacker = evaluated_stacker(evaluations) if settings.uses_stacking else None
     report("discover", 0, len(seeds), {})
     for done, seed in enumerate(seeds, start=1):
         percentile, _ = cross_fit_percentiles(dataset.expression, known, unknown, settings,

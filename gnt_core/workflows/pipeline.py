@@ -169,7 +169,8 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
                               "device": p.training_.device, "softmax": p.training_.softmax,
                               "svm_train_pairs": p.svm_train_pairs_,
                               "svm_subsampled": p.svm_train_pairs_ < len(split.train),
-                              "prior_shift": p.prior_.to_report() if p.prior_ else None}
+                              "prior_shift": p.prior_.to_report() if p.prior_ else None,
+                              "stacking": p.stack_.weights() if p.stack_ else None}
                        for name, p in fitted.items()},
         "candidates": {"universe": settings.universe, "n_pairs": candidates.n_pairs,
                        "streamed": candidates.streamed,
