@@ -40,6 +40,8 @@ def test_grid_rows_summary_and_resume(datasets, tmp_path, monkeypatch):
     assert len(calls) == 3  # other settings never reuse these rows
     run_benchmark(datasets, ["tf-matched"], [0, 1], replace(SETTINGS, stacking=False), tmp_path)
     assert len(calls) == 3  # tf-matched never uses the layer: the same cells, kept
+    reordered = run_benchmark(datasets, ["tf-matched", "random"], [0], SETTINGS, tmp_path)
+    assert len(calls) == 3 and list(dict.fromkeys(reordered.protocol)) == ["tf-matched", "random"]
 
 
 def test_cli_benchmark(tmp_path, capsys):

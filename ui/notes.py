@@ -36,8 +36,9 @@ in the expression.
 
 **The network-paths baseline (L3).** Paths of length 3 in the training network (regulator → its
 targets ← their other regulators → gene) score a pair without any expression data or training.
-GNT uses them as pair features; alone, they come close to GNT when choosing the targets of one
-regulator, and on some networks they rank the very top of a candidate list better than GNT does
+GNT uses them as pair features and in its stacking layer; alone, they come close to GNT when
+choosing the targets of one regulator, and on one of the six BEELINE sets we tested (mDC,
+non-specific ChIP-seq) they still rank the very top of a candidate list better than GNT does
 (AUPRC). Where the L3 curve is at or above GNT's, the top candidates are explained by the known
 network's shape: check them against the literature knowing that. Figures:
 `benchmarks/RESULTS.md` in the project.

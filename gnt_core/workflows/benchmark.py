@@ -118,6 +118,9 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
     mine = results[(results["config"] == results["protocol"].map(configs))
                    & results["dataset"].isin(datasets) & results["protocol"].isin(shown)
                    & results["seed"].isin(seeds)]
+    rank = {name: i for i, name in enumerate([*datasets, *shown])}  # the order asked for
+    mine = mine.sort_values(["dataset", "protocol"], key=lambda column: column.map(rank),
+                            kind="stable")
     write_json(out_dir / "environment.json", environment(device) | {
         "settings": settings.to_dict(), "config": configs, "command": command,
         "cluster": describe(client)})
