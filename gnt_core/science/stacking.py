@@ -1,6 +1,6 @@
 """The rank-level layer over GNT (`RunSettings(stacking=True)`, the default; off in the paper
-preset): a logistic regression,
-fitted on VALIDATION pairs only, over the SVM's score, the priors a user computes in one line —
+preset): a logistic regression, fitted on VALIDATION pairs only, over the SVM's score, the
+priors a user computes in one line —
 the two genes' training degrees (the same symmetric log-degree features the SVM sees) and the
 |Pearson correlation| of their profiles — and the paths of length 3 between them (L3, the SVM's
 paths block). It can learn "the prior is all there is" as well as "trust the embedding"; test
