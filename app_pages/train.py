@@ -15,6 +15,7 @@ from gnt_core.settings import (
 from gnt_core.store.run import Run
 from gnt_core.vocabulary import DISCOVER, PROTOCOL_DESCRIPTIONS, PROTOCOLS, STAGES, parse_seeds
 from gnt_core.workflows import jobs
+from gnt_core.workflows.pipeline import check_split
 from ui import charts, state
 from ui.text import plain
 
@@ -87,15 +88,20 @@ if submitted:
             read_split_dir(split_dir, data.genes)
         except GntInputError as err:
             problem = f"The given split cannot be used: {plain(err)}"
-    if problem:
-        st.error(problem)
-    else:
+    if problem is None:
         config = TrainConfig(dim=int(dim), alpha=float(alpha), epochs=int(epochs),
                              batch_size=int(batch), learning_rate=float(lr),
                              n_neg_samples=int(n_neg), softmax=softmax, device=device,
                              cell_groups=int(groups))
         settings = preset(configuration, protocol=protocol, train=config, svm_c=float(svm_c),
                           ablation=ablation, universe=universe, split_dir=split_dir or None)
+        try:
+            check_split(data, settings)
+        except GntInputError as err:
+            problem = f"This network cannot be split that way: {plain(err)}"
+    if problem:
+        st.error(problem)
+    else:
         discovery = DiscoverySettings(seeds=int(discovery_seeds)) if mode == "discover" else None
         submitted_runs = jobs.submit_group(spec, settings, seeds, discovery=discovery)
         state.set_run(submitted_runs[0])

@@ -63,7 +63,7 @@ from .vocabulary import (
 from .workflows.benchmark import run_benchmark
 from .workflows.cluster import open_client
 from .workflows.discover import run_discovery
-from .workflows.pipeline import evaluate_run, rescore_run, run_pipeline
+from .workflows.pipeline import check_split, evaluate_run, rescore_run, run_pipeline
 
 EXIT_INPUT = 2
 CELL_GROUPS_HELP = ("expression tokens per gene, one per k-means group of cells (1 = the paper's "
@@ -362,6 +362,7 @@ def _train(args) -> int:
     settings = _settings(args, seed=args.seed, train=config, ablation=not args.no_ablation,
                          universe=args.universe,
                          split_dir=str(args.split_dir) if args.split_dir else None, **overrides)
+    check_split(dataset, settings)
     args.out.mkdir(parents=True, exist_ok=True)
     run = Run(args.out)
     run.set_state("running")
@@ -396,6 +397,7 @@ def _discover(args) -> int:
             print(f"  {line}")
         settings = _settings(args, protocol="candidates", ablation=False, seed=args.seed,
                              universe=args.universe, train=_train_config(args, dataset.n_cells))
+        check_split(dataset, settings)
         evaluation = Run(args.out / "evaluation")
         evaluation.path.mkdir(parents=True)
         evaluation.set_state("running")

@@ -16,10 +16,11 @@ from .dataset import (
     gene_index,
     preview,
 )
-from .expression import constant_rows, read_expression
+from .expression import read_expression
 from .network import read_network, read_regulator_list
 from .singlecell import SingleCellOptions, ensembl_share, is_single_cell
 from .sniff import Source, sha256_of, source_name
+from .validate import constant_rows
 
 
 def build_dataset(expression: ExpressionTable, network: EdgeTable, *,

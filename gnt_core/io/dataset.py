@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
 
 class GntInputError(ValueError):
-    """An input cannot be used as is; the message names the file, where, and what to do."""
+    """An input cannot be used as is; the message names the file, where, and what to do.
+    Control characters (from a file name or a file's contents, such as terminal escapes) are
+    shown escaped, never sent raw to a terminal or a page."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(),
+                                      str(message)))
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-import re
 import shutil
 import tempfile
 import warnings
@@ -17,11 +16,9 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-import pandas as pd
 
-from ..vocabulary import is_valid_symbol
 from . import limits
-from .dataset import ExpressionTable, GntInputError, make_unique, preview
+from .dataset import ExpressionTable, GntInputError
 from .singlecell import SingleCellOptions, is_single_cell, read_single_cell
 from .sniff import (
     Layout,
@@ -34,9 +31,9 @@ from .sniff import (
     sniff,
     source_name,
 )
+from .validate import row_blocks, too_large, validated_table
 
 CHUNK_ROWS = 2_000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def read_expression(src: Source, *, orientation: str = "auto",
@@ -51,6 +48,11 @@ def read_expression(src: Source, *, orientation: str = "auto",
     if is_single_cell(name):  # .h5ad, .loom or a 10x folder: `network_genes` are kept
         with _as_path(src) as path:
             return read_single_cell(path, single_cell, wanted=network_genes)
+    if single_cell is not None and single_cell.choices_made():
+        raise GntInputError(f"{name}: single-cell choices ({', '.join(single_cell.choices_made())})"
+                            " apply only to single-cell files (.h5ad, .loom, a 10x folder); "
+                            "this one is delimited text. Leave them out (rename genes in the "
+                            "file itself).")
     layout = sniff(src, "expression")
     header, notes = _expression_header(layout, name)
     if layout.decimal == ",":
@@ -60,7 +62,7 @@ def read_expression(src: Source, *, orientation: str = "auto",
     orientation = _choose_orientation(orientation, row_labels, col_labels, network_genes, notes)
     if orientation == "cells_x_genes":
         values, row_labels, col_labels = values.T, col_labels, row_labels
-    return _validated_expression(np.ascontiguousarray(values, dtype=np.float32), row_labels,
+    return validated_table(np.ascontiguousarray(values, dtype=np.float32), row_labels,
                                  col_labels, orientation, notes, name)
 
 
@@ -94,7 +96,7 @@ def _read_numeric_body(src: Source, layout: Layout, header: list[str],
     n = len(header)
     max_rows = max(limits.MAX_GENES, limits.MAX_CELLS)
     if n - 1 > max_rows:
-        raise _too_large(name, f"the header has {n - 1:,} columns")
+        raise too_large(name, f"the header has {n - 1:,} columns")
     capacity = min(_count_lines(src) - layout.header_line, max_rows + 1)
     values = np.empty((max(capacity, 0), n - 1), dtype=np.float32)
     labels: list[str] = []
@@ -107,9 +109,9 @@ def _read_numeric_body(src: Source, layout: Layout, header: list[str],
         while block := list(itertools.islice(rows, block_rows)):
             start = len(labels)
             if start + len(block) > max_rows:
-                raise _too_large(name, f"more than {max_rows:,} rows")
+                raise too_large(name, f"more than {max_rows:,} rows")
             if (start + len(block)) * (n - 1) > limits.MAX_VALUES:
-                raise _too_large(name, f"more than {limits.MAX_VALUES:,} values")
+                raise too_large(name, f"more than {limits.MAX_VALUES:,} values")
             names, bodies = zip(*(_split_name(line, layout, trailing) for line in block),
                                 strict=True)
             try:
@@ -160,13 +162,6 @@ def _count_lines(src: Source) -> int:
     return count
 
 
-def _too_large(name: str, what: str) -> GntInputError:
-    return GntInputError(f"{name}: {what}, beyond what GNT Explorer handles: at most "
-                         f"{limits.MAX_GENES:,} genes, {limits.MAX_CELLS:,} cells and "
-                         f"{limits.MAX_VALUES:,} values. Keep the most variable genes (or "
-                         "subsample cells) and load again.")
-
-
 def _explain_bad_value(src: Source, layout: Layout, name: str, n_fields: int,
                        err: Exception) -> GntInputError:
     def not_number(cell: str) -> bool:
@@ -194,7 +189,7 @@ def _describe(where: Place) -> str:
 
 def _check_finite(src: Source, layout: Layout, values: np.ndarray, name: str,
                   n_fields: int) -> None:
-    if all(np.isfinite(block).all() for block in _row_blocks(values)):
+    if all(np.isfinite(block).all() for block in row_blocks(values)):
         return
 
     def not_finite(cell: str) -> bool:
@@ -232,77 +227,6 @@ def _choose_orientation(orientation: str, rows: list[str], cols: list[str],
     notes.append("Assumed genes × cells (BEELINE layout): no network genes decided the "
                  "orientation.")
     return "genes_x_cells"
-
-
-def _validated_expression(values: np.ndarray, genes: list[str], cells: list[str],
-                          orientation: str, notes: list[str], name: str) -> ExpressionTable:
-    genes = [str(g).strip() for g in genes]
-    cells = [str(c).strip() for c in cells]
-    if any(g == "" or g.lower() == "nan" for g in genes):
-        position = next(i for i, g in enumerate(genes) if g == "" or g.lower() == "nan")
-        raise GntInputError(f"{name}: gene number {position + 1} has an empty name. Give every "
-                            "gene a name.")
-    _check_names(genes, "gene", name)
-    _check_names(cells, "cell", name)
-    if len(genes) > limits.MAX_GENES or len(cells) > limits.MAX_CELLS:
-        raise _too_large(name, f"{len(genes):,} genes × {len(cells):,} cells")
-    duplicated = pd.Index(genes)[pd.Index(genes).duplicated()].unique().tolist()
-    if duplicated:
-        raise GntInputError(f"{name}: {len(duplicated)} gene names occur more than once "
-                            f"({preview(duplicated)}). Make gene names unique (sum or drop "
-                            "duplicate rows) and load again.")
-    if len(cells) < limits.MIN_CELLS:
-        raise GntInputError(f"{name}: only {len(cells)} cell. At least {limits.MIN_CELLS} "
-                            "cells are needed; check the orientation (genes × cells or cells × "
-                            "genes).")
-    if len(genes) < limits.MIN_GENES:
-        raise GntInputError(f"{name}: only {len(genes)} gene. At least {limits.MIN_GENES} "
-                            "genes are needed; check the orientation (genes × cells or cells × "
-                            "genes).")
-    if pd.Index(cells).has_duplicates:
-        cells = make_unique(cells)
-        notes.append("Some cell names occurred more than once; suffixes (-1, -2, …) make them "
-                     "unique.")
-    unusual = [g for g in genes if not is_valid_symbol(g)]
-    if unusual:
-        notes.append(f"{len(unusual)} gene names hold spaces or other characters than letters, "
-                     f"digits, '.', '-' and '_', or more than 40 characters "
-                     f"({preview([repr(g) for g in unusual])}); they "
-                     "are kept, but literature links are not offered for them.")
-    negative = sum(int((block < 0).sum()) for block in _row_blocks(values))
-    if negative:
-        notes.append(f"{negative} expression values are negative; BEELINE "
-                     "expects log-scale values ≥ 0. Values are used as given (standardised per "
-                     "gene).")
-    if values.size and values.max() > 100 and all(
-            (block == np.round(block)).all() for block in _row_blocks(values)):
-        notes.append("All values are whole numbers up to "
-                     f"{values.max():.0f}: these look like raw counts. GNT expects log-scale "
-                     "values such as log2(x + 1).")
-    return ExpressionTable(values, genes, cells, orientation, notes)
-
-
-def _check_names(names: list[str], kind: str, source: str) -> None:
-    for position, label in enumerate(names, start=1):
-        if _CONTROL.search(label):
-            raise GntInputError(f"{source}: {kind} number {position} ({label[:40]!r}) holds a "
-                                "control character. Remove it from the name and load again.")
-        if len(label) > limits.MAX_NAME_LENGTH:
-            raise GntInputError(f"{source}: {kind} number {position} has a name of {len(label)} "
-                                f"characters ({label[:30]!r}…); names are limited to "
-                                f"{limits.MAX_NAME_LENGTH}. Check the file's orientation and "
-                                "columns.")
-
-
-def _row_blocks(values: np.ndarray, rows: int = 512) -> Iterator[np.ndarray]:
-    """Row blocks, so that checks on a large matrix make only small temporaries."""
-    for start in range(0, len(values), rows):
-        yield values[start:start + rows]
-
-
-def constant_rows(values: np.ndarray) -> np.ndarray:
-    return np.concatenate([(block == block[:, :1]).all(axis=1) for block in
-                           _row_blocks(values)] or [np.zeros(0, bool)])
 
 
 @contextmanager

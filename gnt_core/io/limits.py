@@ -13,6 +13,7 @@ MIN_GENES = 2
 MAX_GENES = 60_000
 MAX_CELLS = 250_000
 MAX_VALUES = 600_000_000  # genes × cells: 2.4 GB as float32
+MAX_STORED_VALUES = 600_000_000  # entries of a sparse matrix (.h5ad, 10x), read or not
 MAX_EDGES = 5_000_000
 MAX_NAME_LENGTH = 200
 

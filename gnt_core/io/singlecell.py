@@ -17,7 +17,7 @@ The dense size is computed, and refused with advice, before the dense matrix is 
 
 from __future__ import annotations
 
-import gzip
+import csv
 import os
 import re
 from collections.abc import Callable
@@ -31,6 +31,9 @@ from scipy import sparse
 from . import limits
 from .dataset import ExpressionTable, GntInputError, make_unique, preview
 from .idmap import lookup_symbols
+from .mtx import read_matrix_market
+from .sniff import check_file, open_text
+from .validate import check_names, validated_table
 
 SYMBOL_COLUMNS = ("gene_symbols", "gene_symbol", "feature_name", "gene_name", "gene_names",
                   "symbol", "symbols", "name", "gene")
@@ -38,7 +41,9 @@ ENSEMBL = re.compile(r"^ENS[A-Z]*G\d{6,}(\.\d+)?$")
 COUNTS_TARGET = 1e4
 ONLINE = "online"  # gene_map: look the identifiers up on MyGene.info
 READ_BLOCK_CELLS = 5_000
-SINGLE_CELL_SUFFIXES = (".h5ad", ".loom")
+CHOICES = {"layer": "a layer", "gene_column": "a gene column", "cells_column": "a cell selection",
+           "top_genes": "a number of variable genes", "gene_map": "a gene map"}
+SINGLE_CELL_SUFFIXES = (".h5ad", ".loom", ".h5ad.gz", ".loom.gz")
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,12 @@ class SingleCellOptions:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def choices_made(self) -> list[str]:
+        """The choices that only a single-cell file can honour, where set."""
+        default = SingleCellOptions()
+        return [label + (f" ({self.gene_map})" if key == "gene_map" else "")
+                for key, label in CHOICES.items() if getattr(self, key) != getattr(default, key)]
 
     @classmethod
     def from_dict(cls, values: dict | None) -> SingleCellOptions:
@@ -84,34 +95,49 @@ class Matrix:
 
 
 def open_matrix(path: Path, layer: str = "X") -> Matrix:
-    """The matrix of an .h5ad, a 10x folder or a .loom, without reading its values."""
-    name = str(path)
+    """The matrix of an .h5ad, a 10x folder or a .loom, without reading its values. Its type,
+    its shape against obs and var, and its stored size are checked first."""
     if path.is_dir():
         return _tenx(path)
-    if not path.is_file():
-        raise GntInputError(f"{name}: no such file or folder. Check the path and try again.")
-    if name.lower().endswith(".loom"):
-        return _loom(path)
-    return _h5ad(path, layer)
+    check_file(path)
+    with open(path, "rb") as raw:
+        if raw.read(2) == b"\x1f\x8b":
+            raise GntInputError(f"{path}: this file is gzip-compressed. .h5ad and .loom files "
+                                "are read as they are (they compress inside): decompress it "
+                                "(gunzip) and load the result.")
+    return _loom(path) if path.name.lower().endswith(".loom") else _h5ad(path, layer)
 
 
 def _h5py_file(path: Path):
     import h5py
 
-    kind, owner = (".loom", "loompy") if path.name.lower().endswith(".loom") else (
-        ".h5ad", "anndata")
     try:
         return h5py.File(path, "r")
     except OSError as err:
-        raise GntInputError(f"{path}: not a readable {kind} file ({str(err)[:150]}). Save it "
-                            f"again with {owner}.") from None
+        raise GntInputError(f"{path}: not a readable {_kind(path)} file ({str(err)[:150]}). "
+                            f"Save it again with {_writer(path)}.") from None
+
+
+def _kind(path: Path | str) -> str:
+    return ".loom" if str(path).lower().endswith(".loom") else ".h5ad"
+
+
+def _writer(path: Path | str) -> str:
+    if Path(path).is_dir():
+        return "Cell Ranger (or scipy.io.mmwrite)"
+    return "loompy" if _kind(path) == ".loom" else "anndata"
 
 
 def _h5ad(path: Path, layer: str) -> Matrix:
     import anndata.io as aio
+    import h5py
 
     handle = _h5py_file(path)
     try:
+        if any(isinstance(handle.get(k), h5py.Dataset) for k in ("obs", "var")):
+            raise GntInputError(f"{path}: this .h5ad has the layout of anndata before 0.7 "
+                                "(2019). Read it with anndata.read_h5ad and write it again "
+                                "(adata.write_h5ad) to update it.")
         obs, var = aio.read_elem(handle["obs"]), aio.read_elem(handle["var"])
         layers = tuple(handle["layers"].keys()) if "layers" in handle else ()
         if layer == "raw":
@@ -119,13 +145,15 @@ def _h5ad(path: Path, layer: str) -> Matrix:
                 raise GntInputError(f"{path}: there is no raw matrix (adata.raw). Choose X or "
                                     f"one of the layers ({', '.join(layers) or 'none'}).")
             element, var = handle["raw/X"], aio.read_elem(handle["raw/var"])
-        elif layer == "X":
+        elif layer == "X" and "X" in handle:
             element = handle["X"]
         elif layer in layers:
             element = handle[f"layers/{layer}"]
         else:
-            raise GntInputError(f"{path}: there is no layer {layer!r}. Choose X, raw or one of "
-                                f"the layers: {', '.join(layers) or 'none'}.")
+            what = "matrix X" if layer == "X" else f"layer {layer!r}"
+            raise GntInputError(f"{path}: there is no {what}. Choose X, raw or one of the "
+                                f"layers: {', '.join(layers) or 'none'}.")
+        shape = _checked_matrix(element, path, layer)
     except GntInputError:
         handle.close()
         raise
@@ -133,18 +161,77 @@ def _h5ad(path: Path, layer: str) -> Matrix:
         handle.close()
         raise GntInputError(f"{path}: not a readable .h5ad file ({type(err).__name__}: "
                             f"{str(err)[:150]}). Save it again with anndata.") from None
+    _check_shape(path, layer, shape, (len(obs), len(var)))
     matrix = aio.sparse_dataset(element) if hasattr(element, "keys") else element
 
     def rows(cells: np.ndarray) -> sparse.csr_matrix:
-        return sparse.csr_matrix(matrix[cells], dtype=np.float32)
+        block = sparse.csr_matrix(matrix[cells], dtype=np.float32)
+        block.check_format(full_check=True)  # indices within the genes
+        return block
 
     obs.index, var.index = obs.index.astype(str), var.index.astype(str)
     return Matrix(str(path), obs, var, rows, layers)
 
 
-def _tenx(folder: Path) -> Matrix:
-    from scipy.io import mmread
+def _checked_matrix(element, path: Path, what: str) -> tuple[int, int]:
+    """The stored matrix's shape, once its values are numbers, a sparse one is consistent, and
+    its size is within the limits and plausible for the file's size (no compression bomb)."""
+    if hasattr(element, "keys"):  # a sparse matrix: a group of data, indices, indptr
+        shape, stored, dtype = _checked_sparse(element, path, what)
+    else:
+        shape, dtype = tuple(element.shape), element.dtype
+        if len(shape) != 2:
+            raise GntInputError(f"{path}: the matrix {what} has {len(shape)} dimensions, not 2 "
+                                f"(cells × genes). Save it again with {_writer(path)}.")
+        stored = int(np.prod(shape, dtype=np.int64))
+    if dtype.kind not in "biuf":
+        raise GntInputError(f"{path}: the matrix {what} holds {dtype} values, not numbers. "
+                            "Store numeric expression values (counts or log-normalised).")
+    if stored > limits.MAX_STORED_VALUES:
+        raise GntInputError(f"{path}: the matrix {what} stores {stored:,} values, beyond the "
+                            f"{limits.MAX_STORED_VALUES:,} GNT Explorer reads. Nothing was "
+                            "read. Subset the cells (or genes) before loading.")
+    nbytes = stored * dtype.itemsize
+    if nbytes > limits.RATIO_GRACE_BYTES and (
+            nbytes > limits.MAX_COMPRESSION_RATIO * path.stat().st_size):
+        raise GntInputError(f"{path}: the matrix {what} declares {nbytes // limits.MiB:,} MB "
+                            f"of values in a file of {path.stat().st_size // 1024:,} KB, more "
+                            f"than {limits.MAX_COMPRESSION_RATIO} times its size (a "
+                            "decompression bomb, or a damaged file). Nothing was read.")
+    return shape
 
+
+def _checked_sparse(group, path: Path, what: str) -> tuple[tuple[int, int], int, np.dtype]:
+    encoding = group.attrs.get("encoding-type", group.attrs.get("h5sparse_format", ""))
+    encoding = encoding.decode() if isinstance(encoding, bytes) else str(encoding)
+    shape = group.attrs.get("shape", group.attrs.get("h5sparse_shape"))
+    missing = {"data", "indices", "indptr"} - set(group.keys())
+    if not ("csr" in encoding or "csc" in encoding) or missing or shape is None:
+        raise GntInputError(f"{path}: the matrix {what} is neither a dense array nor a CSR/CSC "
+                            f"sparse matrix. Save it again with {_writer(path)}.")
+    shape = (int(shape[0]), int(shape[1]))
+    data, indices, indptr = group["data"], group["indices"], group["indptr"]
+    major = shape[0] if "csr" in encoding else shape[1]
+    pointers = indptr[()] if indptr.shape == (major + 1,) else None
+    if (pointers is None or data.shape != indices.shape or len(data.shape) != 1
+            or pointers[0] != 0 or pointers[-1] != data.shape[0]
+            or np.any(np.diff(pointers) < 0)):
+        raise GntInputError(f"{path}: the sparse matrix {what} is inconsistent (its indptr "
+                            "does not match its data and indices): the file is damaged. Save "
+                            f"it again with {_writer(path)}.")
+    return shape, int(data.shape[0]), data.dtype
+
+
+def _check_shape(path: Path | str, what: str, shape: tuple[int, int],
+                 expected: tuple[int, int]) -> None:
+    if tuple(shape) != tuple(expected):
+        raise GntInputError(f"{path}: the matrix {what} is {shape[0]:,} cells × {shape[1]:,} "
+                            f"genes, but the file lists {expected[0]:,} cells and "
+                            f"{expected[1]:,} genes. Its parts do not belong together: save "
+                            f"it again with {_writer(path)}.")
+
+
+def _tenx(folder: Path) -> Matrix:
     def find(*names: str) -> Path:
         for candidate in names:
             for suffix in ("", ".gz"):
@@ -153,32 +240,47 @@ def _tenx(folder: Path) -> Matrix:
         raise GntInputError(f"{folder}: a 10x folder needs {names[0]}(.gz); it is missing. "
                             "Give the folder Cell Ranger wrote (filtered_feature_bc_matrix/).")
 
-    matrix_path = find("matrix.mtx")
-    features = pd.read_csv(find("features.tsv", "genes.tsv"), sep="\t", header=None, dtype=str)
-    barcodes = pd.read_csv(find("barcodes.tsv"), sep="\t", header=None, dtype=str)
+    features = _tsv(find("features.tsv", "genes.tsv"))
+    barcodes = _tsv(find("barcodes.tsv"))
+    values = read_matrix_market(find("matrix.mtx")).T.tocsr()  # 10x: genes × cells
+    _check_shape(folder, "matrix.mtx", values.shape, (len(barcodes), len(features)))
     var = pd.DataFrame({"gene_ids": features[0].to_numpy(),
                         "gene_symbols": features[1 if features.shape[1] > 1 else 0].to_numpy()},
                        index=features[0].astype(str).to_numpy())
-    opener = gzip.open if matrix_path.name.endswith(".gz") else open
-    with opener(matrix_path, "rb") as handle:
-        values = sparse.csr_matrix(mmread(handle).T, dtype=np.float32)  # 10x: genes × cells
-    if values.shape != (len(barcodes), len(features)):
-        raise GntInputError(f"{matrix_path}: {values.shape[1]} genes × {values.shape[0]} cells, "
-                            f"but {len(features)} features and {len(barcodes)} barcodes. The "
-                            "three files must come from the same run.")
     obs = pd.DataFrame(index=barcodes[0].astype(str).to_numpy())
     return Matrix(str(folder), obs, var, lambda cells: values[cells])
 
 
+def _tsv(path: Path) -> pd.DataFrame:
+    """A 10x features or barcodes file: tab-separated text, no header, read bounded."""
+    with open_text(path) as text:
+        try:
+            table = pd.read_csv(text, sep="\t", header=None, dtype=str, quoting=csv.QUOTE_NONE,
+                                keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            table = pd.DataFrame()
+        except pd.errors.ParserError as err:
+            raise GntInputError(f"{path}: not a tab-separated 10x file ({str(err)[:120]}). "
+                                "Give the files Cell Ranger wrote.") from None
+    if table.empty:
+        raise GntInputError(f"{path}: the file is empty. A 10x folder needs one line per "
+                            "feature (features.tsv) and per cell (barcodes.tsv).")
+    return table
+
+
 def _loom(path: Path) -> Matrix:
     handle = _h5py_file(path)
-    if "matrix" not in handle or "row_attrs" not in handle:
+    try:
+        if "matrix" not in handle or "row_attrs" not in handle:
+            raise GntInputError(f"{path}: not a loom file (no /matrix or /row_attrs). Save it "
+                                "again with loompy.")
+        matrix = handle["matrix"]  # genes × cells on disk
+        n_genes, n_cells = _checked_matrix(matrix, path, "/matrix")
+        row_attrs = _attributes(handle["row_attrs"], n_genes, "row", path)
+        col_attrs = _attributes(handle.get("col_attrs", {}), n_cells, "column", path)
+    except GntInputError:
         handle.close()
-        raise GntInputError(f"{path}: not a loom file (no /matrix or /row_attrs). Save it "
-                            "again with loompy.")
-    row_attrs = {k: _text(handle["row_attrs"][k][()]) for k in handle["row_attrs"]}
-    col_attrs = {k: _text(handle["col_attrs"][k][()]) for k in handle.get("col_attrs", {})
-                 if handle["col_attrs"][k].ndim == 1}
+        raise
     gene_key = next((k for k in ("Gene", "gene", "GeneName", "gene_name") if k in row_attrs),
                     None)
     if gene_key is None:
@@ -187,14 +289,28 @@ def _loom(path: Path) -> Matrix:
                             "Add them with loompy and load again.")
     var = pd.DataFrame(row_attrs, index=pd.Index(row_attrs[gene_key]).astype(str))
     cell_key = next((k for k in ("CellID", "cell_id", "obs_names") if k in col_attrs), None)
-    index = col_attrs[cell_key] if cell_key else np.arange(handle["matrix"].shape[1])
+    index = col_attrs[cell_key] if cell_key else np.arange(n_cells)
     obs = pd.DataFrame(col_attrs, index=pd.Index(index).astype(str))
-    matrix = handle["matrix"]  # genes × cells on disk
 
     def rows(cells: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(matrix[:, cells].T, dtype=np.float32)
 
     return Matrix(str(path), obs, var, rows)
+
+
+def _attributes(group, length: int, axis: str, path: Path) -> dict[str, np.ndarray]:
+    """A loom file's 1-D row or column attributes (2-D ones, such as embeddings, are left
+    out); each must have one value per row or column of the matrix."""
+    out = {}
+    for key in group:
+        if group[key].ndim != 1:
+            continue
+        if group[key].shape[0] != length:
+            raise GntInputError(f"{path}: the {axis} attribute {key!r} has "
+                                f"{group[key].shape[0]:,} values but the matrix has "
+                                f"{length:,} {axis}s. Save the file again with loompy.")
+        out[key] = _text(group[key][()])
+    return out
 
 
 def _text(values: np.ndarray) -> np.ndarray:
@@ -238,6 +354,7 @@ def read_single_cell(path: str | os.PathLike, options: SingleCellOptions | None 
         len(symbols), present + options.top_genes)
     _check_dense_size(planned, len(cells), matrix.name, options)  # before reading any value
     values = _read_rows(matrix, cells)
+    _check_finite(values, matrix, cells, symbols)
     if _looks_like_counts(values):
         values = _normalise_counts(values)
         notes.append("The values are whole numbers (raw counts): each cell was normalised to "
@@ -245,8 +362,8 @@ def read_single_cell(path: str | os.PathLike, options: SingleCellOptions | None 
     genes = _choose_genes(values, symbols, wanted or set(), options.top_genes, notes)
     dense = np.ascontiguousarray(values[:, genes].toarray().T, dtype=np.float32)
     cell_names = matrix.obs.index[cells].astype(str).tolist()
-    return ExpressionTable(dense, [symbols[g] for g in genes], cell_names,
-                           "cells_x_genes (single-cell file)", notes)
+    return validated_table(dense, [symbols[g] for g in genes], cell_names,
+                           "cells_x_genes (single-cell file)", notes, matrix.name)
 
 
 def _symbols(matrix: Matrix, options: SingleCellOptions, notes: list[str]) -> list[str]:
@@ -263,14 +380,27 @@ def _symbols(matrix: Matrix, options: SingleCellOptions, notes: list[str]) -> li
         notes.append(f"var_names are Ensembl IDs; symbols taken from the var column {column!r}.")
     else:
         names = pd.Series(var.index, index=var.index)
-    names = names.to_numpy(dtype=object)
+    names = _fill_empty(names.to_numpy(dtype=object), var.index, notes)
     if options.gene_map == ONLINE:
         mapping = lookup_symbols(list(names), options.organism, Path(options.cache or "."),
                                  notes)
-        names = map_identifiers(names, mapping, notes)
+        names = map_identifiers(names, mapping, notes, "MyGene.info")
     elif options.gene_map:
-        names = map_identifiers(names, read_gene_map(options.gene_map), notes)
-    return _unique(list(names), notes)
+        names = map_identifiers(names, read_gene_map(options.gene_map), notes,
+                                str(options.gene_map))
+    names = _unique(list(names), notes)
+    check_names(names, "var row", matrix.name)
+    return names
+
+
+def _fill_empty(names: np.ndarray, ids: pd.Index, notes: list[str]) -> np.ndarray:
+    """Symbols that are empty or NaN (an ID without a symbol) take the row's var name."""
+    empty = np.array([str(n).strip() in ("", "nan", "None") for n in names], dtype=bool)
+    if empty.any():
+        names = np.where(empty, np.asarray(ids, dtype=object), names)
+        notes.append(f"{int(empty.sum()):,} genes have no symbol; they keep their var name "
+                     f"({preview([str(i) for i in ids[empty]])}).")
+    return names
 
 
 def _symbol_column(var: pd.DataFrame) -> str | None:
@@ -291,8 +421,9 @@ def read_gene_map(path: str | os.PathLike) -> dict[str, str]:
 
     layout = sniff(path, "gene map")
     table = read_strings(path, layout)
-    if table.shape[1] < 2:
-        raise GntInputError(f"{path}: a gene map needs two columns: identifier and symbol.")
+    if table.shape[1] < 2 or len(layout.header) < 2:
+        raise GntInputError(f"{path}: a gene map needs two columns, identifier and symbol, "
+                            "separated by a tab or a comma.")
     header = pd.DataFrame([layout.header[:2]], columns=[0, 1])
     if not ENSEMBL.match(layout.header[0]) and layout.header[0].lower() not in ("", "nan"):
         header = header.iloc[:0]  # a header row, not a mapping
@@ -300,12 +431,20 @@ def read_gene_map(path: str | os.PathLike) -> dict[str, str]:
     return dict(zip(rows[0].str.strip(), rows[1].str.strip(), strict=True))
 
 
-def map_identifiers(names, mapping: dict[str, str], notes: list[str]) -> np.ndarray:
+def map_identifiers(names, mapping: dict[str, str], notes: list[str],
+                    source: str = "the gene map") -> np.ndarray:
     """Identifiers (version suffixes ignored) to symbols; unmapped ones stay as they are. The
-    report counts the mapped, the ambiguous (one symbol for several identifiers) and the lost."""
+    report counts the mapped, the ambiguous (one symbol for several identifiers) and the lost.
+    A map that matches none of them is refused: it is the wrong map."""
     base = {k.split(".")[0]: v for k, v in mapping.items()}
     mapped = np.array([base.get(str(n).split(".")[0], "") for n in names], dtype=object)
     found = mapped != ""
+    if len(names) and not found.any():
+        raise GntInputError(f"{source}: none of the {len(names):,} gene identifiers of the "
+                            f"expression file ({preview([str(n) for n in names])}) is in the "
+                            f"gene map (which maps {preview(list(mapping))}). Check that its "
+                            "first column holds the identifiers the expression file uses and "
+                            "its second the symbols.")
     counts = pd.Series(mapped[found]).value_counts()
     ambiguous = int((counts > 1).sum())
     notes.append(f"Mapped {int(found.sum()):,} of {len(names):,} gene identifiers to symbols "
@@ -343,9 +482,31 @@ def _cells(matrix: Matrix, options: SingleCellOptions, notes: list[str]) -> np.n
 
 
 def _read_rows(matrix: Matrix, cells: np.ndarray) -> sparse.csr_matrix:
-    blocks = [matrix.rows(cells[start:start + READ_BLOCK_CELLS])
-              for start in range(0, len(cells), READ_BLOCK_CELLS)]
-    return sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((0, 0))
+    try:
+        blocks = [matrix.rows(cells[start:start + READ_BLOCK_CELLS])
+                  for start in range(0, len(cells), READ_BLOCK_CELLS)]
+    except GntInputError:
+        raise
+    except Exception as err:  # h5py, anndata and scipy raise many types for damaged data
+        raise GntInputError(f"{matrix.name}: the matrix values could not be read "
+                            f"({type(err).__name__}: {str(err)[:150]}). The file is damaged or "
+                            f"truncated: save it again with {_writer(matrix.name)}.") from None
+    return sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix(
+        (0, len(matrix.var)), dtype=np.float32)
+
+
+def _check_finite(values: sparse.csr_matrix, matrix: Matrix, cells: np.ndarray,
+                  symbols: list[str]) -> None:
+    finite = np.isfinite(values.data)
+    if finite.all():
+        return
+    at = int(np.argmin(finite))
+    row = int(np.searchsorted(values.indptr, at, side="right")) - 1
+    raise GntInputError(f"{matrix.name}: cell {matrix.obs.index[cells[row]]!r}, gene "
+                        f"{symbols[values.indices[at]]!r} holds {values.data[at]} "
+                        f"({int((~finite).sum()):,} values in all are NaN or infinite). "
+                        "Expression values must be finite numbers: fill missing values (0 for "
+                        "undetected expression) or choose another layer.")
 
 
 def _looks_like_counts(values: sparse.csr_matrix) -> bool:

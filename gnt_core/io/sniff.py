@@ -44,12 +44,24 @@ def sha256_of(src: Source) -> str:
     return digest.hexdigest()
 
 
+def check_file(path: Path) -> None:
+    """GntInputError unless path is a regular file (not missing, a folder, a pipe or a
+    device such as /dev/zero, which would never end)."""
+    if not path.exists():
+        raise GntInputError(f"{path}: no such file. Check the path and try again.")
+    if path.is_dir():
+        raise GntInputError(f"{path}: this is a folder, not a file. Choose a file (only an "
+                            "expression matrix may be a folder: a 10x folder).")
+    if not path.is_file():
+        raise GntInputError(f"{path}: not a regular file (a pipe, device or socket). Save the "
+                            "data to a file and choose that.")
+
+
 @contextmanager
 def open_binary(src: Source) -> Iterator[BinaryIO]:
     if isinstance(src, str | os.PathLike):
         path = Path(src)
-        if not path.is_file():
-            raise GntInputError(f"{path}: no such file. Check the path and try again.")
+        check_file(path)
         with open(path, "rb") as raw:
             yield raw
     else:

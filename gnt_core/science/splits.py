@@ -6,10 +6,11 @@ rows so that tf-matched negatives and the candidate universe know which side reg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..io.dataset import GntInputError
 from ..vocabulary import GIVEN, PROTOCOLS, SPLIT_NAMES
 
 FRACTIONS = (0.8, 0.1, 0.1)
@@ -43,6 +44,7 @@ class PairSplit:
     val: PairSet
     test: PairSet
     known_pairs: np.ndarray  # every unique positive pair of the network, (P, 2)
+    notes: list[str] = field(default_factory=list)  # what the split had to do differently
 
     def sets(self) -> dict[str, PairSet]:
         return {"train": self.train, "val": self.val, "test": self.test}
@@ -50,7 +52,8 @@ class PairSplit:
     def summary(self) -> dict:
         return {"protocol": self.protocol, "seed": self.seed} | {
             name: {"pairs": len(s), "positives": int(s.labels.sum()),
-                   "prevalence": round(s.prevalence, 6)} for name, s in self.sets().items()}
+                   "prevalence": round(s.prevalence, 6)} for name, s in self.sets().items()
+        } | ({"notes": list(self.notes)} if self.notes else {})
 
 
 def pair_keys(pairs: np.ndarray, n_genes: int) -> np.ndarray:
@@ -104,26 +107,26 @@ def split_pairs(edges: np.ndarray, n_genes: int, *, protocol: str = "random", se
     rng = np.random.default_rng(seed)
     known = unique_pairs(edges, n_genes)
     if len(known) < 3:
-        raise ValueError(f"the network has {len(known)} distinct gene pairs; at least 3 are "
-                         "needed to split into train, validation and test")
+        raise GntInputError(f"the network has {len(known)} distinct gene pairs; at least 3 are "
+                            "needed to split into train, validation and test. Load a network "
+                            "with more edges between genes of the expression file.")
     positives = _split_positives(known, rng, fractions)
-    sampler = _NegativeSampler(n_genes, pair_keys(known, n_genes), rng)
     regs = np.unique(edges[:, 0]) if regulators is None else np.unique(regulators)
+    sampler = _NegativeSampler(n_genes, pair_keys(known, n_genes), rng,
+                               None if protocol == "random" else regs)
+    wanted, notes = _negatives_wanted(protocol, positives, sampler, fractions)
     sets = {}
-    for name, pos in zip(SPLIT_NAMES, positives, strict=True):
+    for name, pos, count in zip(SPLIT_NAMES, positives, wanted, strict=True):
         if protocol == "candidates" and name == "test":
             continue
-        if protocol == "random":
-            neg = sampler.random(len(pos))
-        elif protocol == "tf-matched":
-            neg = sampler.matched(pos[:, 0])
-        else:
-            neg = sampler.random(len(pos), regulators=regs)
+        neg = sampler.matched(pos[:, 0]) if protocol == "tf-matched" else sampler.random(count)
         sets[name] = _pair_set(pos, neg)
     if protocol == "candidates":
         sets["test"] = _candidate_test_set(n_genes, regs, positives[2],
                                            [sets["train"], sets["val"]])
-    return PairSplit(protocol, seed, n_genes, sets["train"], sets["val"], sets["test"], known)
+    _check_both_classes(protocol, sets, sampler, notes)
+    return PairSplit(protocol, seed, n_genes, sets["train"], sets["val"], sets["test"], known,
+                     notes)
 
 
 def given_split(sets: dict[str, tuple[np.ndarray, np.ndarray]], edges: np.ndarray,
@@ -151,6 +154,51 @@ def _split_positives(known: np.ndarray, rng: np.random.Generator,
             known[order[n_train + n_val:]]]
 
 
+def _negatives_wanted(protocol: str, positives: list[np.ndarray], sampler: _NegativeSampler,
+                      fractions: tuple[float, float, float]) -> tuple[list[int], list[str]]:
+    """Negatives to draw per split: one per positive, unless the universe holds fewer
+    non-edges; then fewer in each split alike (under candidates the test keeps its share)."""
+    wanted = [len(p) for p in positives]
+    if protocol == "tf-matched":
+        return wanted, []
+    drawn = wanted[:2] if protocol == "candidates" else wanted
+    budget = sampler.free
+    if protocol == "candidates":
+        budget -= max(1, int(np.ceil(sampler.free * fractions[2] / sum(fractions))))
+    if sum(drawn) <= budget:
+        return wanted, []
+    ratio = max(budget, 0) / sum(drawn)
+    scaled = [int(count * ratio) for count in wanted]
+    note = (f"Dense network: {_density(sampler)} are edges, so only {sampler.free:,} non-edge "
+            f"pairs exist. Train and validation got {ratio:.2f} negatives per positive instead "
+            f"of 1" + (", keeping a share of the non-edges for the test." if protocol ==
+                       "candidates" else "."))
+    return scaled, [note]
+
+
+def _density(sampler: _NegativeSampler) -> str:
+    edges = sampler.n_edges
+    where = "gene pairs" if sampler.regulators is None else "regulator × gene pairs"
+    return f"{edges / max(sampler.universe, 1):.0%} of the {sampler.universe:,} {where}"
+
+
+def _check_both_classes(protocol: str, sets: dict[str, PairSet], sampler: _NegativeSampler,
+                        notes: list[str]) -> None:
+    """Refuse a split with a set of one class; note tf-matched negatives that ran short."""
+    for name, pairs in sets.items():
+        positives, negatives = int(pairs.labels.sum()), int((pairs.labels == 0).sum())
+        if negatives == 0:
+            raise GntInputError(
+                f"the {protocol} protocol cannot be used on this network: its {name} pairs "
+                f"would hold no non-edge ({_density(sampler)} are edges). Choose the "
+                f"{' or '.join(p for p in PROTOCOLS if p != protocol)} protocol, or load more "
+                "genes that are not targets (a larger expression matrix, or --top-genes on a "
+                "single-cell file).")
+        if protocol == "tf-matched" and negatives < positives:
+            notes.append(f"Some regulators target almost every gene: the {name} pairs have "
+                         f"{negatives:,} non-target negatives for {positives:,} positives.")
+
+
 def _pair_set(pos: np.ndarray, neg: np.ndarray) -> PairSet:
     pairs = np.concatenate([pos, neg]).astype(np.int64)
     labels = np.concatenate([np.ones(len(pos)), np.zeros(len(neg))]).astype(np.int8)
@@ -158,20 +206,40 @@ def _pair_set(pos: np.ndarray, neg: np.ndarray) -> PairSet:
 
 
 class _NegativeSampler:
-    """Draws non-edge pairs, never the same pair twice across splits."""
+    """Draws non-edge pairs of a universe, never the same pair twice across splits.
 
-    def __init__(self, n_genes: int, known_keys: np.ndarray, rng: np.random.Generator):
+    The universe is every unordered pair with a regulator on at least one side (a pair of two
+    regulators counts once); without regulators, every pair. Free pairs are counted exactly, and
+    where they are scarce a draw enumerates them instead of rejecting, so it always ends.
+    """
+
+    REJECTION_ROUNDS = 10_000  # each round draws twice what is missing: rarely past a few
+
+    def __init__(self, n_genes: int, known_keys: np.ndarray, rng: np.random.Generator,
+                 regulators: np.ndarray | None = None):
         self.n = n_genes
         self.rng = rng
+        self.regulators = None if regulators is None else np.unique(regulators)
+        self.is_regulator = np.ones(n_genes, dtype=bool)
+        if self.regulators is not None:
+            self.is_regulator[:] = False
+            self.is_regulator[self.regulators] = True
+        r = int(self.is_regulator.sum())
+        self.universe = r * (n_genes - 1) - r * (r - 1) // 2
+        self.taken = 0  # blocked pairs inside the universe
         self.blocked: dict[int, set[int]] = {}  # gene -> partners it may not be paired with
-        self.n_blocked = 0
         for key in known_keys.tolist():
             self._block(*divmod(key, n_genes))
+        self.n_edges = self.taken  # the network's pairs inside the universe
+
+    @property
+    def free(self) -> int:
+        return self.universe - self.taken
 
     def _block(self, a: int, b: int) -> None:
         self.blocked.setdefault(a, set()).add(b)
         self.blocked.setdefault(b, set()).add(a)
-        self.n_blocked += 1
+        self.taken += bool(self.is_regulator[a] or self.is_regulator[b])
 
     def _take(self, a: int, b: int) -> bool:
         if a == b or b in self.blocked.get(a, ()):
@@ -179,24 +247,38 @@ class _NegativeSampler:
         self._block(a, b)
         return True
 
-    def random(self, count: int, regulators: np.ndarray | None = None) -> np.ndarray:
-        """Uniform non-edge pairs: over all genes, or (regulator, gene) with the regulator
-        uniform among `regulators`."""
-        available = self.n * (self.n - 1) // 2 - self.n_blocked
-        if regulators is not None:
-            available = min(available, len(regulators) * (self.n - 1) - self.n_blocked)
-        if count > available:
-            raise ValueError(f"only {available} non-edge pairs remain; cannot draw {count}")
+    def random(self, count: int) -> np.ndarray:
+        """Uniform non-edge pairs of the universe, (regulator, gene) with the regulator uniform
+        among the regulators; at most as many as are free."""
+        count = min(count, self.free)
         out: list[tuple[int, int]] = []
-        while len(out) < count:
+        for _ in range(self.REJECTION_ROUNDS):
+            if len(out) == count or self.free - (count - len(out)) < self.universe // 64:
+                break  # done, or most draws would now miss
             size = 2 * (count - len(out)) + 16
             draws = self.rng.integers(0, self.n, size=(size, 2))
-            if regulators is not None:
-                draws[:, 0] = regulators[self.rng.integers(0, len(regulators), size=size)]
+            if self.regulators is not None:
+                draws[:, 0] = self.regulators[self.rng.integers(0, len(self.regulators),
+                                                                size=size)]
             for a, b in draws.tolist():
                 if len(out) < count and self._take(a, b):
                     out.append((a, b))
-        return np.array(out, dtype=np.int64).reshape(-1, 2)
+        rest = self._enumerated(count - len(out))
+        return np.array(out + rest, dtype=np.int64).reshape(-1, 2)
+
+    def _enumerated(self, count: int) -> list[tuple[int, int]]:
+        """`count` pairs chosen uniformly among the free pairs of the universe, listed."""
+        if count <= 0:
+            return []
+        regulators = np.flatnonzero(self.is_regulator)
+        pairs = regulator_gene_pairs(self.n, regulators)
+        taken = [a * self.n + b for a, partners in self.blocked.items() for b in partners
+                 if a < b]
+        free = pairs[~np.isin(pair_keys(pairs, self.n), np.array(taken, dtype=np.int64))]
+        chosen = free[self.rng.choice(len(free), size=min(count, len(free)), replace=False)]
+        for a, b in chosen.tolist():
+            self._block(a, b)
+        return [tuple(p) for p in chosen.tolist()]
 
     def matched(self, regulators: np.ndarray) -> np.ndarray:
         """One non-target gene per entry of `regulators` (as many per regulator as listed)."""

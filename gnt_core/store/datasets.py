@@ -29,7 +29,8 @@ from .access import resolve_in_roots
 from .storage import ensure_free_space, from_known_fields, gnt_home, safe_name, write_json
 
 ROLES = ("expression", "network", "tfs")
-KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".gz", ".csv", ".tsv", ".txt", ".h5ad")
+KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".h5ad.gz", ".loom.gz", ".gz", ".csv", ".tsv",
+                  ".txt", ".h5ad", ".loom")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..io import Dataset
+from ..io import Dataset, GntInputError
 from ..science.device import resolve_device
 from ..science.metrics import compare_methods, evaluation_metrics
 from ..science.splits import is_training_positive
@@ -38,7 +38,7 @@ from ..vocabulary import (
     no_progress,
 )
 from .cluster import describe, run_tasks, scatter
-from .pipeline import fit_methods, make_split, test_scores
+from .pipeline import check_split, fit_methods, make_split, test_scores
 
 COLUMNS = ("dataset", "protocol", "seed", "method", *METRICS, "train_s", "score_s", "n_pos",
            "n_neg", "device", "config")
@@ -92,8 +92,12 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
     todo = [c for c in cells if not _finished(results, *c, configs[c[1]])]
     report = progress or no_progress
     report("benchmark", len(cells) - len(todo), len(cells), {"label": "cells kept"})
-    loaded = {name: scatter(client, datasets[name]()) for name in dict.fromkeys(
-        name for name, _, _ in todo)}
+    data = {name: datasets[name]() for name in dict.fromkeys(name for name, _, _ in todo)}
+    for name, protocol, seed in {(n, p): (n, p, s) for n, p, s in todo}.values():
+        _check_cell(data[name], name, replace(settings, protocol=protocol, seed=seed,
+                                              split_dir=split_dirs.get(name) if protocol == GIVEN
+                                              else None))
+    loaded = {name: scatter(client, dataset) for name, dataset in data.items()}
     tasks = {(name, protocol, seed): (loaded[name], name, replace(
         settings, protocol=protocol, seed=seed, train=replace(settings.train, seed=seed,
                                                               device=device),
@@ -127,6 +131,15 @@ def run_benchmark(datasets: dict[str, Callable[[], Dataset]], protocols: list[st
     write_bytes(out_dir / "summary.md",
                 summary_markdown(mine, environment(device), settings, command).encode())
     return mine
+
+
+def _check_cell(dataset: Dataset, name: str, settings: RunSettings) -> None:
+    """Refuse, before any task starts, a protocol that cannot split a dataset's network."""
+    try:
+        check_split(dataset, settings)
+    except GntInputError as err:
+        raise GntInputError(f"{name}: {err} (gnt benchmark: leave {settings.protocol} out of "
+                            "--protocols for this dataset)") from None
 
 
 def _finished(results: pd.DataFrame, name: str, protocol: str, seed: int, config: str) -> bool:

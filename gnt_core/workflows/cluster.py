@@ -6,8 +6,10 @@ alone (`workers=0`, for debugging).
 Workers are processes with one thread each and BLAS/OpenMP at one thread (phase 1 already
 trains on one torch thread). A task whose worker dies is retried elsewhere; results come back
 to the submitting process, which alone writes them, as each task finishes. Datasets are read
-by the submitting process and sent to the workers once each (`scatter`): workers need no
-shared filesystem for them (a given split is still read by path, on the worker).
+by the submitting process and copied to every worker (`scatter`, broadcast): workers need no
+shared filesystem for them (a given split is still read by path, on the worker), and the death
+of any one worker loses no data. Ctrl-C closes the cluster within seconds, killing workers that
+do not stop in time.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from ..io.dataset import GntInputError
 
 SCHEDULER_TIMEOUT_S = 10
+CLOSE_TIMEOUT_S = 4
 RETRIES = 2
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
@@ -38,18 +41,15 @@ def open_client(scheduler: str | None = None, workers: int | None = None,
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
-        except (OSError, TimeoutError) as err:
-            raise GntInputError(f"the Dask scheduler {scheduler} does not answer ({err}). "
-                                "Start it ('dask scheduler') and its workers ('dask worker "
-                                f"{scheduler}'), or leave out --scheduler to use this "
-                                "machine.") from None
+        client = _connect(scheduler)
         try:
             yield client
         finally:
-            client.close()
+            client.close(timeout=CLOSE_TIMEOUT_S)
         return
+    import psutil
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
     cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                            processes=True, dashboard_address="127.0.0.1:0",
                            env=SINGLE_THREAD, resources=resources)
@@ -58,8 +58,47 @@ def open_client(scheduler: str | None = None, workers: int | None = None,
     try:
         yield client
     finally:
-        client.close()
-        cluster.close()
+        _close(client, cluster, before)
+
+
+def _connect(scheduler: str) -> Any:
+    """A client of a scheduler that answers and has at least one worker, or GntInputError."""
+    from dask.distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+    except (OSError, TimeoutError) as err:
+        raise GntInputError(f"the Dask scheduler {scheduler} does not answer ({err}). "
+                            "Start it ('dask scheduler') and its workers ('dask worker "
+                            f"{scheduler}'), or leave out --scheduler to use this "
+                            "machine.") from None
+    try:
+        client.wait_for_workers(1, timeout=SCHEDULER_TIMEOUT_S)
+    except (OSError, TimeoutError):
+        client.close(timeout=CLOSE_TIMEOUT_S)
+        raise GntInputError(f"the Dask scheduler {scheduler} answers but has no worker after "
+                            f"{SCHEDULER_TIMEOUT_S} s. Start workers ('dask worker "
+                            f"{scheduler}'), or leave out --scheduler to use this "
+                            "machine.") from None
+    return client
+
+
+def _close(client: Any, cluster: Any, before: set[int]) -> None:
+    """Close the cluster; worker processes still alive after a few seconds (busy in a task,
+    or hit by the terminal's Ctrl-C as well) are killed."""
+    import psutil
+
+    for closing in (client, cluster):
+        try:
+            closing.close(timeout=CLOSE_TIMEOUT_S)
+        except Exception:  # noqa: BLE001 - closing after an error or Ctrl-C: kill below
+            pass
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.pid not in before and "multiprocessing" in " ".join(child.cmdline()):
+                child.kill()
+        except psutil.Error:  # gone already
+            pass
 
 
 def run_tasks(client: Any, function: Callable, tasks: dict[Any, tuple],
@@ -87,8 +126,9 @@ def run_tasks(client: Any, function: Callable, tasks: dict[Any, tuple],
 
 
 def scatter(client: Any, value: Any) -> Any:
-    """The value itself in this process; on a cluster a reference to one copy of it there."""
-    return value if client is None else client.scatter(value, hash=False)
+    """The value itself in this process; on a cluster a reference to it, copied to every
+    worker, so that it outlives any one worker."""
+    return value if client is None else client.scatter(value, hash=False, broadcast=True)
 
 
 def _safe(key: Any) -> str:

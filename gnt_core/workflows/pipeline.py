@@ -74,6 +74,12 @@ def _run(dataset: Dataset, settings: RunSettings, run: Run, report: Progress) ->
     return metrics
 
 
+def check_split(dataset: Dataset, settings: RunSettings) -> PairSplit:
+    """The split a run of these settings makes, made now (it takes well under a second): a
+    network that the protocol cannot split raises GntInputError before a run is created."""
+    return make_split(dataset, settings, no_progress, {})
+
+
 def make_split(dataset: Dataset, settings: RunSettings, report: Progress,
                timings: dict) -> PairSplit:
     started = time.perf_counter()

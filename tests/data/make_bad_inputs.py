@@ -16,6 +16,11 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.data import singlecell_bad as sc  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"
 DOC = HERE.parents[1] / "docs" / "bad-inputs.md"
@@ -52,6 +57,21 @@ def _gzip_stream(head: bytes, chunk: bytes, repeats: int) -> bytes:
         for _ in range(repeats):
             out.write(chunk)
     return buffer.getvalue()
+
+
+def _corrupt_chunk() -> bytes:
+    """An .h5ad whose gzip-compressed X has a damaged chunk."""
+    import h5py
+
+    def x(handle):
+        handle.create_dataset("X", data=sc.RNG_VALUES * 1.5, chunks=(4, 6), compression="gzip")
+
+    data = bytearray(sc.h5ad(x=x))
+    with h5py.File(io.BytesIO(bytes(data)), "r") as handle:
+        info = handle["X"].id.get_chunk_info(0)
+    for i in range(info.byte_offset + 2, info.byte_offset + info.size):
+        data[i] ^= 0x5A
+    return bytes(data)
 
 
 def _corrupt_h5ad() -> bytes:
@@ -187,6 +207,81 @@ CASES: dict[str, tuple[dict[str, tuple[str, str | bytes]], str, str]] = {
     "gzip bomb: 400 MB of zeros": ({"expression": ("bomb_zeros.csv.gz", _gzip_stream(
         b",c1\n", b"G," + b"0," * 4095 + b"0\n", 50_000))}, "error",
         "decompresses to more than 250 times its compressed size"),
+    # single-cell files: the same checks as text, and their own ways of being broken
+    "h5ad: a NaN value": ({"expression": ("nan.h5ad", sc.h5ad(values=np.where(
+        sc.RNG_VALUES == 7, np.nan, sc.RNG_VALUES)))}, "error", "holds nan"),
+    "h5ad: an infinite value": ({"expression": ("inf.h5ad", sc.h5ad(values=np.where(
+        sc.RNG_VALUES == 7, np.inf, sc.RNG_VALUES)))}, "error", "holds inf"),
+    "h5ad: one cell": ({"expression": ("one_cell.h5ad", sc.h5ad(
+        values=sc.RNG_VALUES[:1], cells=["c1"]))}, "error", "only 1 cell"),
+    "h5ad: an empty gene name": ({"expression": ("empty_name.h5ad", sc.h5ad(
+        genes=["TF1", "TF2", "", "G2", "G3", "G4"]))}, "error", "empty name"),
+    "h5ad: a 10,000-character gene name": ({"expression": ("long_name.h5ad", sc.h5ad(
+        genes=["TF1", "TF2", "G" * 10_000, "G2", "G3", "G4"]))}, "error",
+        "names are limited to 200"),
+    "h5ad: a control character in a gene name": ({"expression": ("control.h5ad", sc.h5ad(
+        genes=["TF1", "TF2", "G1\x1b[31m", "G2", "G3", "G4"]))}, "error", "control character"),
+    "h5ad: var shorter than X's columns": ({"expression": ("short_var.h5ad", sc.h5ad(
+        genes=sc.GENES[:5]))}, "error", "the file lists 8 cells and 5 genes"),
+    "h5ad: var longer than X's columns": ({"expression": ("long_var.h5ad", sc.h5ad(
+        genes=[*sc.GENES, "G5"]))}, "error", "the file lists 8 cells and 7 genes"),
+    "h5ad: obs longer than X's rows": ({"expression": ("long_obs.h5ad", sc.h5ad(
+        cells=[*sc.CELLS, "c9"]))}, "error", "the file lists 9 cells and 6 genes"),
+    "h5ad: a damaged compressed chunk": ({"expression": ("bad_chunk.h5ad", _corrupt_chunk())},
+                                         "error", "could not be read"),
+    "h5ad: sparse X with a bad indptr": ({"expression": ("bad_indptr.h5ad", sc.h5ad(
+        x=lambda h: sc._sparse(h, "X", sc.RNG_VALUES, indptr=np.array(
+            [0, 4, 3, 9, 12, 16, 20, 24, 30]))))}, "error", "is inconsistent"),
+    "h5ad: sparse X with a gene index out of range": ({"expression": ("bad_indices.h5ad",
+        sc.h5ad(x=lambda h: sc._sparse(h, "X", sc.RNG_VALUES, indices=np.where(
+            np.arange(32) == 5, 40, np.nonzero(sc.RNG_VALUES)[1]).astype(np.int32))))},
+        "error", "could not be read"),
+    "h5ad: text in X": ({"expression": ("text_x.h5ad", sc.h5ad(x=lambda h: h.create_dataset(
+        "X", data=np.array([[b"a"] * 6] * 8))))}, "error", "not numbers"),
+    "h5ad: the pre-0.7 anndata layout": ({"expression": ("legacy.h5ad", sc.h5ad(
+        legacy=True))}, "error", "before 0.7"),
+    "h5ad: gzip-compressed under an .h5ad name": ({"expression": ("zipped.h5ad", sc.gz(
+        sc.h5ad()))}, "error", "gzip-compressed"),
+    "h5ad: gzipped as .h5ad.gz": ({"expression": ("data.h5ad.gz", sc.gz(sc.h5ad()))},
+                                  "error", "gzip-compressed"),
+    "h5ad: 100 M entries declared in a few KB": (
+        {"expression": ("bomb.h5ad", sc.h5ad(x=sc.h5ad_bomb))}, "error",
+        "times its size (a decompression bomb"),
+    "h5ad: raw counts": ({"expression": ("counts.h5ad", sc.h5ad(values=sc.RNG_VALUES * 10))},
+                         "repair",
+                         "normalised to 10,000 counts"),
+    "loom: an attribute shorter than the matrix": ({"expression": ("short_attr.loom", sc.loom(
+        extra_rows={"score": np.arange(5.0)}))}, "error",
+        "row attribute 'score' has 5 values but the matrix has 6 rows"),
+    "loom: a 2-D row attribute": ({"expression": ("two_d.loom", sc.loom(
+        extra_rows={"embedding": np.ones((6, 2))}))}, "repair", "8 cells × 6 genes"),
+    "10x: empty features file": ({"expression": ("tenx", sc.tenx(features=""))}, "error",
+                                 "features.tsv.gz: the file is empty"),
+    "10x: truncated matrix.mtx.gz": ({"expression": ("tenx", sc.tenx(
+        matrix=sc.gz(sc.mtx())[:60]))}, "error", "truncated or corrupt"),
+    "10x: a matrix that is not Matrix Market": ({"expression": ("tenx", sc.tenx(
+        matrix=sc.gz("gene,c1\nTF1,3\n")))}, "error", "not a Matrix Market file"),
+    "10x: an index out of range": ({"expression": ("tenx", sc.tenx(
+        matrix=sc.gz(sc.mtx(extra=("7 1 4",)))))}, "error", "has row 7, outside 1…6"),
+    "10x: fewer entries than declared": ({"expression": ("tenx", sc.tenx(
+        matrix=sc.gz(sc.mtx(drop=3))))}, "error", "only 29 of the 32 entries"),
+    "10x: a symmetric matrix": ({"expression": ("tenx", sc.tenx(matrix=sc.gz(sc.mtx().replace(
+        "general", "symmetric"))))}, "error", "coordinate integer|real|pattern general"),
+    "10x: a gzip bomb declaring 30 M entries": ({"expression": ("tenx", sc.tenx(
+        matrix=sc.mtx_bomb(30_000_000)))}, "error", "a decompression bomb"),
+    "10x: a gzip bomb declaring what fits": ({"expression": ("tenx", sc.tenx(
+        matrix=sc.mtx_bomb(11_000_000)))}, "error", "250 times its compressed size"),
+    "10x: well formed": ({"expression": ("tenx", sc.tenx())}, "repair", "8 cells × 6 genes"),
+    "gene map: one column": ({"expression": ("ids.h5ad", sc.h5ad(
+        genes=[f"ENSG0000000000{i}" for i in range(6)])), "gene_map": ("map1.tsv",
+        "ENSG00000000000\nENSG00000000001\n")}, "error", "needs two columns"),
+    "gene map: matches no identifier": ({"expression": ("ids.h5ad", sc.h5ad(
+        genes=[f"ENSG0000000000{i}" for i in range(6)])), "gene_map": ("map0.tsv",
+        "id\tsymbol\nENSMUSG1\tA\nENSMUSG2\tB\n")}, "error", "none of the 6 gene identifiers"),
+    "gene map: beside a CSV expression file": ({"gene_map": ("map.tsv", "a\tb\n")}, "error",
+                                               "apply only to single-cell files"),
+    "network: a folder": ({"network": ("net_folder", {"edges.csv": "a,b\n"})}, "error",
+                          "this is a folder, not a file"),
 }
 
 
@@ -198,8 +293,10 @@ def write_corpus(root: Path = BAD) -> dict[str, dict]:
         folder.mkdir(parents=True, exist_ok=True)
         paths = {}
         for role, (filename, content) in (GOOD | files).items():
-            data = content.encode() if isinstance(content, str) else content
-            (folder / filename).write_bytes(data)
+            for name, data in (content.items() if isinstance(content, dict) else [("", content)]):
+                target = folder / filename / name if name else folder / filename
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data.encode() if isinstance(data, str) else data)
             paths[role] = f"{folder.name}/{filename}"
         manifest[case] = {"files": paths, "expect": expect, "needle": needle}
     (root / "cases.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
@@ -208,11 +305,13 @@ def write_corpus(root: Path = BAD) -> dict[str, dict]:
 
 def outcome(case: dict, root: Path = BAD) -> tuple[str, str]:
     """('error', message) or ('repair'/'ok', the report's notes) for one case."""
-    from gnt_core.io import GntInputError, load_dataset
+    from gnt_core.io import GntInputError, SingleCellOptions, load_dataset
 
     files = {role: root / path for role, path in case["files"].items()}
+    options = SingleCellOptions(gene_map=str(files["gene_map"])) if "gene_map" in files else None
     try:
-        data = load_dataset(files["expression"], files["network"], tfs=files.get("tfs"))
+        data = load_dataset(files["expression"], files["network"], tfs=files.get("tfs"),
+                            single_cell=options)
     except GntInputError as err:
         return "error", str(err).replace(str(root) + "/", "")
     notes = data.report.lines()[1:]
