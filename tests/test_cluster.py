@@ -75,6 +75,76 @@ def test_a_worker_killed_mid_grid_loses_no_row_and_doubles_none(datasets, in_pro
     same_rows(rows, in_process)
 
 
+def test_killing_the_worker_that_holds_the_data_costs_only_a_retry(datasets, in_process,
+                                                                    tmp_path):
+    killed = []
+    with open_client(workers=2) as client:
+        pids = client.run(os.getpid)
+
+        def progress(stage, done, total, info):
+            if done >= 1 and not killed and info.get("label") != "cells kept":
+                holders = {w for key, workers in client.who_has().items()
+                           if key.startswith("Dataset") for w in workers}
+                victim = sorted(holders)[0]  # a worker that holds the scattered dataset
+                os.kill(pids[victim], signal.SIGKILL)
+                killed.append(victim)
+
+        rows = run_benchmark(datasets, *GRID, SETTINGS, tmp_path, progress, client=client)
+    assert killed
+    written = pd.read_csv(tmp_path / "results.csv")
+    assert not written.duplicated(KEY).any() and len(written) == len(in_process)
+    same_rows(rows, in_process)
+
+
+def dask_command() -> str:
+    return str(Path(sys.executable).parent / "dask")  # the command the environment installs
+
+
+def test_a_scheduler_without_workers_is_one_clear_message(tmp_path, capsys, demo_files):
+    port = free_port()
+    scheduler = subprocess.Popen([dask_command(), "scheduler", "--host", "127.0.0.1", "--port",
+                                  str(port), "--no-dashboard"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)
+        started = time.perf_counter()
+        code = main(["benchmark", "--data", str(demo_files["expression"].parent), "--seeds",
+                     "0", "--epochs", "1", "--scheduler", f"tcp://127.0.0.1:{port}", "--out",
+                     str(tmp_path / "b")])
+        assert code == 2 and time.perf_counter() - started < 20
+        err = capsys.readouterr().err
+        assert "has no worker" in err and "Traceback" not in err
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=30)
+
+
+def test_ctrl_c_ends_a_benchmark_and_its_workers_within_10_s(tmp_path, demo_files):
+    import psutil
+
+    command = [str(Path(sys.executable).parent / "gnt"), "benchmark", "--data",
+               str(demo_files["expression"].parent), "--seeds", "0,1,2,3", "--epochs", "200",
+               "--workers", "2", "--out", str(tmp_path / "b")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True, text=True)
+    try:
+        for line in process.stderr:  # the cluster is up, then tasks start
+            if "Dask dashboard" in line:
+                break
+        time.sleep(8)
+        workers = psutil.Process(process.pid).children(recursive=True)
+        assert workers
+        started = time.perf_counter()
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+        process.wait(timeout=30)
+        _, alive = psutil.wait_procs(workers, timeout=max(0.1, 10 - (time.perf_counter()
+                                                                      - started)))
+        assert time.perf_counter() - started < 10 and not alive
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 def test_a_scheduler_that_does_not_answer_is_one_clear_message(tmp_path, capsys, demo_files):
     started = time.perf_counter()
     port = free_port()  # nothing listens there
@@ -90,7 +160,7 @@ def test_a_cluster_started_by_hand(in_process, tmp_path, demo_files):
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = os.environ | {"OMP_NUM_THREADS": "1"}
-    dask = str(Path(sys.executable).parent / "dask")  # the command the environment installs
+    dask = dask_command()
     scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
                                   str(port), "--no-dashboard"], env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,7 +1,9 @@
-"""Property tests: any table either loads consistently or raises GntInputError; splits never
-leak a pair between sets."""
+"""Property tests: any table or single-cell file either loads consistently or raises
+GntInputError; splits never leak a pair between sets, and end on networks of any density."""
 
+import gzip
 import io
+import time
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -71,8 +73,8 @@ def test_splits_never_leak_a_pair(edges, protocol, seed):
     known = unique_pairs(edges, n)
     try:
         split = split_pairs(edges, n, protocol=protocol, seed=seed)
-    except ValueError as err:
-        assert len(known) < 3 or "non-edge pairs remain" in str(err)
+    except GntInputError as err:
+        assert len(known) < 3 or "cannot be used on this network" in str(err)
         return
     sets = [split.train, split.val, split.test]
     keys = [set(pair_keys(s.pairs, n).tolist()) for s in sets]
@@ -107,3 +109,104 @@ def test_matching_a_network_to_genes_repairs_or_refuses(edges, ignore_case):
     assert len(np.unique(data.edges, axis=0)) == len(data.edges)
     assert report.n_edges + report.self_loops_dropped + report.duplicate_edges_merged \
         + report.edges_dropped_missing_gene == len(edges)
+
+
+DENSE = st.tuples(st.integers(4, 60), st.integers(1, 12), st.floats(0.0, 1.0),
+                  st.integers(0, 2**31))
+
+
+@settings(max_examples=150, deadline=None)
+@given(DENSE, st.sampled_from(PROTOCOLS))
+def test_splits_of_a_network_of_any_density_end_quickly_with_both_classes(shape, protocol):
+    n, n_regulators, density, seed = shape
+    rng = np.random.default_rng(seed)
+    pairs = np.array([(r, g) for r in range(min(n_regulators, n)) for g in range(n) if r != g])
+    edges = pairs[rng.random(len(pairs)) < density]
+    started = time.perf_counter()
+    try:
+        split = split_pairs(edges, n, protocol=protocol, seed=seed)
+    except GntInputError as err:
+        assert "pairs" in str(err)
+        return
+    finally:
+        assert time.perf_counter() - started < 5
+    for pair_set in split.sets().values():
+        assert 0 < pair_set.labels.sum() < len(pair_set)
+    if protocol != "candidates":
+        assert (split.train.labels == 0).sum() <= split.train.labels.sum()
+    drawn = [split.train, split.val] + ([] if protocol == "candidates" else [split.test])
+    short = any((pair_set.labels == 0).sum() < pair_set.labels.sum() for pair_set in drawn)
+    assert short == bool(split.notes)  # a shortfall is always said
+
+
+# ---------------------------------------------------------------- single-cell files
+
+NAME = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",),
+                                     exclude_characters="\x00"), max_size=12)  # HDF5 strings
+VALUE = st.one_of(st.integers(0, 50).map(float), st.floats(allow_nan=True, allow_infinity=True,
+                                                           width=32))
+
+
+@st.composite
+def h5ad_files(draw) -> bytes:
+    from tests.data import singlecell_bad as sc
+
+    n_cells, n_genes = draw(st.integers(0, 6)), draw(st.integers(0, 6))
+    values = np.array(draw(st.lists(VALUE, min_size=n_cells * n_genes,
+                                    max_size=n_cells * n_genes)), dtype=np.float32)
+    n_names = max(0, n_genes + draw(st.integers(-1, 1)))  # var may disagree with X
+    genes = draw(st.lists(NAME, min_size=n_names, max_size=n_names))
+    cells = [f"c{i}" for i in range(n_cells + draw(st.integers(0, 1)))]
+    data = sc.h5ad(values=values.reshape(n_cells, n_genes), genes=genes, cells=cells)
+    cut = draw(st.one_of(st.none(), st.integers(0, len(data))))
+    return data if cut is None else data[:cut]
+
+
+def assert_loads_or_refuses(path, name: str) -> None:
+    try:
+        table = read_expression(path)
+    except GntInputError as err:
+        assert name in str(err) and "\x1b" not in str(err)
+        return
+    assert table.values.shape == (len(table.genes), len(table.cells))
+    assert np.isfinite(table.values).all() and table.values.dtype == np.float32
+    assert len(set(table.genes)) == len(table.genes) >= 2 and len(table.cells) >= 2
+    assert all(g.strip() and not any(ord(c) < 32 for c in g) for g in table.genes)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(h5ad_files())
+def test_any_h5ad_loads_consistently_or_raises_gnt_input_error(data):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.h5ad"
+        path.write_bytes(data)
+        assert_loads_or_refuses(path, "generated.h5ad")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 8), st.integers(-1, 9), VALUE), max_size=30),
+       st.integers(-2, 40), st.sampled_from(["integer", "real", "pattern", "array", ""]),
+       st.one_of(st.none(), st.integers(0, 400)), st.booleans())
+def test_any_10x_matrix_loads_consistently_or_raises_gnt_input_error(entries, declared, field,
+                                                                      cut, zipped):
+    import tempfile
+    from pathlib import Path
+
+    from tests.data import singlecell_bad as sc
+
+    lines = [f"{r} {c}" + ("" if field == "pattern" else f" {v}") for r, c, v in entries]
+    text = "\n".join([f"%%MatrixMarket matrix coordinate {field} general",
+                      f"6 8 {declared}", *lines]) + "\n"
+    data = text.encode()[:cut] if cut is not None else text.encode()
+    files = sc.tenx(matrix=gzip.compress(data, mtime=0) if zipped else data)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "tenx"
+        root.mkdir()
+        for name, content in files.items():
+            target = root / (name.removesuffix(".gz") if name.startswith("matrix") and not
+                             zipped else name)
+            target.write_bytes(content)
+        assert_loads_or_refuses(root, "tenx")

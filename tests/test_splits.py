@@ -101,3 +101,26 @@ def test_phase_one_sees_only_training_positives(demo, monkeypatch):
     assert keys(seen[0], demo.n_genes) == keys(split.train.positives, demo.n_genes)
     held_out = keys(split.val.positives, demo.n_genes) | keys(split.test.positives, demo.n_genes)
     assert not keys(seen[0], demo.n_genes) & held_out
+
+
+def dense_network(n_genes: int, n_regulators: int, density: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    pairs = np.array([(r, g) for r in range(n_regulators) for g in range(n_genes) if r != g])
+    return pairs[rng.random(len(pairs)) < density]
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_a_dense_cell_type_specific_network_splits_at_once_or_is_refused(protocol):
+    """22 regulators × 632 genes with 53 % of the pairs edges (a cell-type-specific ChIP-seq
+    network): the rejection sampler once looped forever on it."""
+    from gnt_core.io import GntInputError
+
+    edges = dense_network(632, 22, 0.53)
+    split = split_pairs(edges, 632, protocol=protocol, seed=0)
+    assert_no_leak(split, 632)
+    for pair_set in split.sets().values():
+        assert 0 < pair_set.labels.sum() < len(pair_set)
+    if protocol == "candidates":  # fewer non-edges than positives: fewer negatives, said
+        assert "Dense network: 53% of the 13,651 regulator × gene pairs" in split.notes[0]
+    with pytest.raises(GntInputError, match="cannot be used on this network"):
+        split_pairs(dense_network(40, 40, 0.97), 40, protocol=protocol, seed=0)

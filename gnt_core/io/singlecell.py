@@ -65,7 +65,7 @@ class SingleCellOptions:
     def choices_made(self) -> list[str]:
         """The choices that only a single-cell file can honour, where set."""
         default = SingleCellOptions()
-        return [label + (f" ({self.gene_map})" if key == "gene_map" else "")
+        return [label + (f" {self.gene_map}" if key == "gene_map" else "")
                 for key, label in CHOICES.items() if getattr(self, key) != getattr(default, key)]
 
     @classmethod

@@ -115,12 +115,13 @@ def split_pairs(edges: np.ndarray, n_genes: int, *, protocol: str = "random", se
     sampler = _NegativeSampler(n_genes, pair_keys(known, n_genes), rng,
                                None if protocol == "random" else regs)
     wanted, notes = _negatives_wanted(protocol, positives, sampler, fractions)
-    sets = {}
-    for name, pos, count in zip(SPLIT_NAMES, positives, wanted, strict=True):
-        if protocol == "candidates" and name == "test":
-            continue
-        neg = sampler.matched(pos[:, 0]) if protocol == "tf-matched" else sampler.random(count)
-        sets[name] = _pair_set(pos, neg)
+    state = rng.bit_generator.state
+    sets = _draw_negatives(protocol, positives, wanted, sampler)
+    if protocol == "tf-matched" and any((s.labels == 0).sum() == 0 for s in sets.values()):
+        # regulators that target most genes: share their non-targets among the splits
+        rng.bit_generator.state = state
+        sampler = _NegativeSampler(n_genes, pair_keys(known, n_genes), rng, regs)
+        sets = _draw_negatives(protocol, positives, wanted, sampler, fractions)
     if protocol == "candidates":
         sets["test"] = _candidate_test_set(n_genes, regs, positives[2],
                                            [sets["train"], sets["val"]])
@@ -152,6 +153,22 @@ def _split_positives(known: np.ndarray, rng: np.random.Generator,
     n_train = n - n_val - n_test
     return [known[order[:n_train]], known[order[n_train:n_train + n_val]],
             known[order[n_train + n_val:]]]
+
+
+def _draw_negatives(protocol: str, positives: list[np.ndarray], wanted: list[int],
+                    sampler: _NegativeSampler,
+                    shares: tuple[float, float, float] | None = None) -> dict[str, PairSet]:
+    """Each split's positives with its negatives (the candidates test set comes later)."""
+    sets = {}
+    for index, (name, pos) in enumerate(zip(SPLIT_NAMES, positives, strict=True)):
+        if protocol == "candidates" and name == "test":
+            continue
+        if protocol == "tf-matched":
+            neg = sampler.matched(pos[:, 0], None if shares is None else shares[index])
+        else:
+            neg = sampler.random(wanted[index])
+        sets[name] = _pair_set(pos, neg)
+    return sets
 
 
 def _negatives_wanted(protocol: str, positives: list[np.ndarray], sampler: _NegativeSampler,
@@ -231,6 +248,7 @@ class _NegativeSampler:
         for key in known_keys.tolist():
             self._block(*divmod(key, n_genes))
         self.n_edges = self.taken  # the network's pairs inside the universe
+        self.degree = {gene: len(partners) for gene, partners in self.blocked.items()}
 
     @property
     def free(self) -> int:
@@ -280,14 +298,17 @@ class _NegativeSampler:
             self._block(a, b)
         return [tuple(p) for p in chosen.tolist()]
 
-    def matched(self, regulators: np.ndarray) -> np.ndarray:
-        """One non-target gene per entry of `regulators` (as many per regulator as listed)."""
+    def matched(self, regulators: np.ndarray, share: float | None = None) -> np.ndarray:
+        """One non-target gene per entry of `regulators` (as many per regulator as listed);
+        with `share`, at most that share of the regulator's non-targets in the network."""
         out = []
         genes = np.arange(self.n, dtype=np.int64)
         unique, counts = np.unique(regulators, return_counts=True)
         for r, count in zip(unique.tolist(), counts.tolist(), strict=True):
             taken = np.fromiter(self.blocked.get(r, ()), dtype=np.int64)
             free = np.setdiff1d(genes, np.append(taken, r), assume_unique=True)
+            if share is not None:
+                count = min(count, max(1, int(share * (self.n - 1 - self.degree[r]))))
             chosen = self.rng.choice(free, size=min(count, len(free)), replace=False)
             for g in chosen.tolist():
                 self._block(r, g)

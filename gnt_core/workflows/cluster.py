@@ -57,6 +57,10 @@ def open_client(scheduler: str | None = None, workers: int | None = None,
     print(f"Dask dashboard: {client.dashboard_link}", file=sys.stderr)
     try:
         yield client
+    except BaseException:  # Ctrl-C or an error: stop the workers first, then close
+        cluster.shutdown_on_close = False  # distributed's exit hook would wait on them again
+        _kill_workers(before)
+        raise
     finally:
         _close(client, cluster, before)
 
@@ -84,15 +88,20 @@ def _connect(scheduler: str) -> Any:
 
 
 def _close(client: Any, cluster: Any, before: set[int]) -> None:
-    """Close the cluster; worker processes still alive after a few seconds (busy in a task,
-    or hit by the terminal's Ctrl-C as well) are killed."""
-    import psutil
-
+    """Close the client and the cluster; worker processes still alive after that (busy in a
+    task, or hit by the terminal's Ctrl-C as well) are killed."""
     for closing in (client, cluster):
         try:
             closing.close(timeout=CLOSE_TIMEOUT_S)
         except Exception:  # noqa: BLE001 - closing after an error or Ctrl-C: kill below
             pass
+    _kill_workers(before)
+
+
+def _kill_workers(before: set[int]) -> None:
+    """Kill this process's multiprocessing children started since `before` was taken."""
+    import psutil
+
     for child in psutil.Process().children(recursive=True):
         try:
             if child.pid not in before and "multiprocessing" in " ".join(child.cmdline()):

@@ -318,6 +318,49 @@ def outcome(case: dict, root: Path = BAD) -> tuple[str, str]:
     return ("repair" if notes else "ok"), " ".join(notes)
 
 
+def split_refusals() -> list[str]:
+    """The refusals and notes of splitting a network (tests/test_splits.py), and of a Dask
+    cluster (tests/test_cluster.py), with the messages as the library words them."""
+    from gnt_core.io import GntInputError
+    from gnt_core.science.splits import split_pairs
+
+    def dense(n, r, density):
+        rng = np.random.default_rng(0)
+        pairs = np.array([(a, b) for a in range(r) for b in range(n) if a != b])
+        return pairs[rng.random(len(pairs)) < density]
+
+    rows = [("a network of 2 distinct pairs", np.array([[0, 1], [0, 2]]), 5, "random"),
+            ("40 × 40 genes, 97 % edges", dense(40, 40, 0.97), 40, "candidates"),
+            ("22 regulators × 632 genes, 53 % edges", dense(632, 22, 0.53), 632, "candidates"),
+            ("22 regulators × 632 genes, 90 % edges", dense(632, 22, 0.9), 632, "tf-matched")]
+    lines = ["## Networks a protocol cannot split as asked", "",
+             "Checked before a run or a benchmark cell is created (`check_split`): the CLI "
+             "exits with status 2, the Train page shows the message, `gnt benchmark` refuses "
+             "the grid before any task starts. A shortfall that still leaves both classes is a "
+             "note in the run's split summary (`metrics.json`: `split.notes`).", "",
+             "| network | protocol | behaviour | message or note |", "|---|---|---|---|"]
+    for label, edges, n, protocol in rows:
+        try:
+            split = split_pairs(edges, n, protocol=protocol, seed=0)
+            kind, text = "note", " ".join(split.notes) or "(none)"
+        except GntInputError as err:
+            kind, text = "error", str(err)
+        lines.append(f"| {label} | {protocol} | {kind} | {text} |")
+    lines += ["", "## A Dask cluster", "",
+              "- `--scheduler` that does not answer within 10 s: *the Dask scheduler ADDRESS "
+              "does not answer (…). Start it ('dask scheduler') and its workers ('dask worker "
+              "ADDRESS'), or leave out --scheduler to use this machine.* (exit 2)",
+              "- a scheduler with no worker after 10 s: *the Dask scheduler ADDRESS answers but "
+              "has no worker after 10 s. Start workers ('dask worker ADDRESS'), or leave out "
+              "--scheduler to use this machine.* (exit 2)",
+              "- a worker killed mid-grid (the one that holds a dataset included: datasets are "
+              "copied to every worker): its task is retried elsewhere; the rows equal those of "
+              "an undisturbed run.",
+              "- Ctrl-C: `gnt: interrupted` (exit 130); the local cluster's workers are gone "
+              "within a few seconds."]
+    return lines
+
+
 def write_doc(manifest: dict) -> None:
     lines = ["# Malformed inputs and what GNT Explorer does with them", "",
              "Made by `tests/data/make_bad_inputs.py` from the corpus in `tests/data/bad/`; "
@@ -331,12 +374,16 @@ def write_doc(manifest: dict) -> None:
                                                                          "/network.csv"))]
         shown = message.replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {index} | {case} | {', '.join(broken) or '—'} | {kind} | {shown} |")
+    lines += ["", *split_refusals()]
     lines += ["", "Also tested, generated on the fly and not committed: a 1 GB+ expression file "
               "(read in bounded memory), and files beyond the documented limits (at most "
-              "60,000 genes, 250,000 cells, 600 million values, 5 million network lines, names "
-              "of 200 characters; uploads up to 1 GB). Every file is read as a stream that "
-              "stops at a line over 32 MB, at 8 GB of text, or when gzip inflates it more than "
-              "250-fold (past its first 64 MB); the limits live in `gnt_core/io/limits.py`. "
+              "60,000 genes, 250,000 cells, 600 million values, 600 million stored entries of a "
+              "sparse single-cell matrix, 5 million network lines, names of 200 characters; "
+              "uploads up to 1 GB). A single-cell matrix that declares more than 250 times its "
+              "file's size in values, or a 10x matrix.mtx whose size line declares more entries "
+              "than the file can hold, is refused before anything is read. Every file is read "
+              "as a stream that stops at a line over 32 MB, at 8 GB of text, or when gzip "
+              "inflates it more than 250-fold (past its first 64 MB); the limits live in `gnt_core/io/limits.py`. "
               "In the app, an upload or a server folder is first read by a separate process "
               "limited to 4 GB of memory (`GNT_READER_MEMORY`), so that a file that would "
               "exhaust memory stops that process, not the server."]
