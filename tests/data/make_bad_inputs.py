@@ -383,7 +383,8 @@ def write_doc(manifest: dict) -> None:
               "file's size in values, or a 10x matrix.mtx whose size line declares more entries "
               "than the file can hold, is refused before anything is read. Every file is read "
               "as a stream that stops at a line over 32 MB, at 8 GB of text, or when gzip "
-              "inflates it more than 250-fold (past its first 64 MB); the limits live in `gnt_core/io/limits.py`. "
+              "inflates it more than 250-fold (past its first 64 MB); the limits live in "
+              "`gnt_core/io/limits.py`. "
               "In the app, an upload or a server folder is first read by a separate process "
               "limited to 4 GB of memory (`GNT_READER_MEMORY`), so that a file that would "
               "exhaust memory stops that process, not the server."]
