@@ -375,7 +375,8 @@ def _symbols(matrix: Matrix, options: SingleCellOptions, notes: list[str]) -> li
                                 f"{', '.join(map(str, var.columns)) or 'none'}.")
         names = var[options.gene_column].astype(str)
         notes.append(f"Gene symbols from the var column {options.gene_column!r}.")
-    elif ensembl_share(list(var.index)) > 0.5 and (column := _symbol_column(var)) is not None:
+    elif not options.gene_map and ensembl_share(list(var.index)) > 0.5 and (
+            column := _symbol_column(var)) is not None:  # a gene map maps the var names
         names = var[column].astype(str)
         notes.append(f"var_names are Ensembl IDs; symbols taken from the var column {column!r}.")
     else:
