@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class GntInputError(ValueError):
@@ -18,8 +18,13 @@ class GntInputError(ValueError):
     shown escaped, never sent raw to a terminal or a page."""
 
     def __init__(self, message: str = "") -> None:
-        super().__init__(_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(),
-                                      str(message)))
+        super().__init__(CONTROL_CHARACTERS.sub(_escaped, str(message)))
+
+
+def _escaped(match: re.Match) -> str:
+    """A control character as its escape (\\x1b), but a line break kept as it is."""
+    return match.group() if match.group() == "\n" else match.group().encode(
+        "unicode_escape").decode()
 
 
 @dataclass

@@ -4,7 +4,6 @@ size limits, and the notes a load report gives on values (negative, raw counts).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -12,9 +11,7 @@ import pandas as pd
 
 from ..vocabulary import is_valid_symbol
 from . import limits
-from .dataset import ExpressionTable, GntInputError, make_unique, preview
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from .dataset import CONTROL_CHARACTERS, ExpressionTable, GntInputError, make_unique, preview
 
 
 def too_large(name: str, what: str) -> GntInputError:
@@ -76,7 +73,7 @@ def validated_table(values: np.ndarray, genes: list[str], cells: list[str],
 
 def check_names(names: list[str], kind: str, source: str) -> None:
     for position, label in enumerate(names, start=1):
-        if _CONTROL.search(label):
+        if CONTROL_CHARACTERS.search(label):
             raise GntInputError(f"{source}: {kind} number {position} ({label[:40]!r}) holds a "
                                 "control character. Remove it from the name and load again.")
         if len(label) > limits.MAX_NAME_LENGTH:

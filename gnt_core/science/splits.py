@@ -186,10 +186,11 @@ def _negatives_wanted(protocol: str, positives: list[np.ndarray], sampler: _Nega
         return wanted, []
     ratio = max(budget, 0) / sum(drawn)
     scaled = [int(count * ratio) for count in wanted]
+    which = "Train and validation" if protocol == "candidates" else "Each split"
     note = (f"Dense network: {_density(sampler)} are edges, so only {sampler.free:,} non-edge "
-            f"pairs exist. Train and validation got {ratio:.2f} negatives per positive instead "
-            f"of 1" + (", keeping a share of the non-edges for the test." if protocol ==
-                       "candidates" else "."))
+            f"pairs exist. {which} got {ratio:.2f} negatives per positive instead of 1"
+            + (", keeping a share of the non-edges for the test." if protocol == "candidates"
+               else "."))
     return scaled, [note]
 
 

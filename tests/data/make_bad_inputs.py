@@ -393,7 +393,6 @@ def write_doc(manifest: dict) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parents[1]))
     corpus = write_corpus()
     write_doc(corpus)
     print(f"{len(corpus)} cases in {BAD}; table in {DOC}")
