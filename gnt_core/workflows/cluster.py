@@ -99,12 +99,13 @@ def _close(client: Any, cluster: Any, before: set[int]) -> None:
 
 
 def _kill_workers(before: set[int]) -> None:
-    """Kill this process's multiprocessing children started since `before` was taken."""
+    """Kill the worker processes (multiprocessing spawns, not its resource tracker) started
+    since `before` was taken."""
     import psutil
 
     for child in psutil.Process().children(recursive=True):
         try:
-            if child.pid not in before and "multiprocessing" in " ".join(child.cmdline()):
+            if child.pid not in before and "spawn_main" in " ".join(child.cmdline()):
                 child.kill()
         except psutil.Error:  # gone already
             pass
