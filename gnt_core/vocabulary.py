@@ -50,23 +50,24 @@ PROTOCOL_DESCRIPTIONS = {
 SPLIT_NAMES = ("train", "val", "test")
 
 # per-regulator: macro average over regulators with at least 3 test positives
-METRICS = ("auroc", "auprc", "auprc_ratio", "epr", "reg_auroc", "reg_auprc")
+# precision at k: the share of edges among the top k pairs (a list is read from the top)
+TOP_K = (10, 25, 50, 100)
+METRICS = ("auroc", "auprc", "auprc_ratio", "epr", *(f"p_at_{k}" for k in TOP_K), "reg_auroc",
+           "reg_auprc")
 METRIC_LABELS = {"auroc": "AUROC", "auprc": "AUPRC", "auprc_ratio": "AUPRC ratio",
-                 "epr": "EPR", "reg_auroc": "per-regulator AUROC",
-                 "reg_auprc": "per-regulator AUPRC"}
-BASELINES = ("degree", "pcc", "paths", "random")
-ONE_LINE_PRIORS = ("degree", "pcc")  # issue 12's bar: the priors a user computes in one line
+                 "epr": "EPR", **{f"p_at_{k}": f"precision at {k}" for k in TOP_K},
+                 "reg_auroc": "per-regulator AUROC", "reg_auprc": "per-regulator AUPRC"}
+# "ranker": the stack without GNT (science/ranker.py alone), what GNT is added to
+BASELINES = ("ranker", "degree", "pcc", "paths", "random")
+FREE_PREDICTORS = ("degree", "pcc", "paths")  # issue 22's bar: the best single one
 METHODS = ("gnt", "gne_mlp", *BASELINES)
-METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)", "degree": "degree (baseline)",
+METHOD_LABELS = {"gnt": "GNT", "gne_mlp": "GNE-MLP (ablation)",
+                 "ranker": "stack without GNT (baseline)", "degree": "degree (baseline)",
                  "pcc": "|PCC| (baseline)", "paths": "network paths L3 (baseline)",
                  "random": "random (baseline)"}
 
 # The stacking layer's inputs (science/stacking.py STACK_INPUTS), as the app names them.
-STACK_INPUT_LABELS = {"svm": "SVM score", "out_degree_sum": "out-degrees (sum)",
-                      "out_degree_diff": "out-degrees (difference)",
-                      "in_degree_sum": "in-degrees (sum)", "in_degree_diff":
-                      "in-degrees (difference)", "abs_pcc": "|PCC|",
-                      "paths_both_ways": "L3 paths", "paths_asymmetry": "L3 asymmetry"}
+STACK_INPUT_LABELS = {"ranker": "network and expression ranker", "svm": "GNT SVM score"}
 
 # Pair status, one word per state, the same in tables, the network legend, the CLI and exports.
 # A known edge is "known (<where>)": in the split's training or validation positives, or in the

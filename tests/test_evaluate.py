@@ -15,6 +15,13 @@ def test_metrics_on_a_hand_checked_example():
     assert m["auprc_ratio"] == pytest.approx(m["auprc"] / 0.25)
     assert m["epr"] == pytest.approx(0.5 / 0.25)  # top 2 hold 1 positive
     assert (m["n_pos"], m["n_neg"]) == (2, 6)
+    assert np.isnan(m["p_at_10"])  # fewer than 10 pairs
+
+
+def test_precision_at_k_reads_the_top_of_the_list():
+    labels = np.r_[np.ones(5), np.zeros(45), np.ones(20), np.zeros(30)].astype(int)
+    m = evaluation_metrics(labels, -np.arange(100.0))  # ranked in listed order
+    assert (m["p_at_10"], m["p_at_25"], m["p_at_50"], m["p_at_100"]) == (0.5, 0.2, 0.1, 0.25)
 
 
 def test_early_precision_breaks_ties_by_expectation():

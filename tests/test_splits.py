@@ -124,3 +124,14 @@ def test_a_dense_cell_type_specific_network_splits_at_once_or_is_refused(protoco
         assert "Dense network: 53% of the 13,651 regulator × gene pairs" in split.notes[0]
     with pytest.raises(GntInputError, match="cannot be used on this network"):
         split_pairs(dense_network(40, 40, 0.97), 40, protocol=protocol, seed=0)
+
+
+def test_ranker_negatives_are_non_edges_that_no_set_holds(demo):
+    for protocol in ("candidates", "random"):
+        split = split_pairs(demo.edges, demo.n_genes, protocol=protocol, seed=3,
+                            regulators=demo.regulators)
+        drawn = pair_keys(split.ranker_negatives, demo.n_genes)
+        assert len(drawn) == len(np.unique(drawn)) > len(split.train.positives)
+        listed = np.concatenate([pair_keys(s.pairs, demo.n_genes) for s in split.sets().values()])
+        assert not np.isin(drawn, listed).any()
+        assert not np.isin(drawn, pair_keys(split.known_pairs, demo.n_genes)).any()

@@ -1,4 +1,4 @@
-"""Per-regulator metrics and the stacking layer over SVM score, degrees, |PCC| and L3."""
+"""Per-regulator metrics and the stacking layer over the ranker's score and the SVM's."""
 
 import numpy as np
 import pytest
@@ -26,17 +26,16 @@ def test_per_regulator_metrics_by_hand():
     assert none["n_regulators"] == 0 and np.isnan(none["reg_auroc"])
 
 
-def test_the_stacker_learns_that_the_prior_is_all_there_is():
+def test_the_stacker_learns_that_the_ranker_is_all_there_is():
     rng = np.random.default_rng(0)
     labels = (rng.random(2000) < 0.3).astype(int)
-    degree = labels * 1.5 + rng.standard_normal(2000)
-    inputs = np.column_stack([rng.standard_normal(2000), degree, rng.standard_normal((2000, 3)),
-                              rng.random((2000, 3))])  # columns as STACK_INPUTS; degree speaks
+    ranker = labels * 1.5 + rng.standard_normal(2000)
+    inputs = np.column_stack([ranker, rng.standard_normal(2000)])  # columns as STACK_INPUTS
     layer = Stacker.fit(inputs[:1000], labels[:1000])
     weights = layer.weights()
-    assert max(weights, key=lambda k: abs(weights[k])) == STACK_INPUTS[1]
+    assert max(weights, key=lambda k: abs(weights[k])) == STACK_INPUTS[0]
     held_out = roc_auc_score(labels[1000:], layer(inputs[1000:]))
-    assert held_out > roc_auc_score(labels[1000:], degree[1000:]) - 0.02
+    assert held_out > roc_auc_score(labels[1000:], ranker[1000:]) - 0.02
 
 
 def test_stacked_gnt_saves_reopens_and_scores_the_same(demo, tmp_path):
@@ -53,8 +52,8 @@ def test_stacked_gnt_saves_reopens_and_scores_the_same(demo, tmp_path):
 
 
 def test_a_layer_of_an_older_version_is_refused_with_a_clear_error():
-    old = {"coef": np.zeros(6), "intercept": np.zeros(1), "mean": np.zeros(6),
-           "scale": np.ones(6)}  # svm, four degree features, |PCC|: before L3
+    old = {"coef": np.zeros(8), "intercept": np.zeros(1), "mean": np.zeros(8),
+           "scale": np.ones(8)}  # svm, degrees, |PCC|, L3: before the ranker
     with pytest.raises(ValueError, match="older GNT Explorer trained it. Train the run again"):
         Stacker.from_arrays(old)
 
@@ -75,7 +74,7 @@ def test_stacking_beats_both_priors_on_the_demo(demo):
                         regulators=demo.regulators)
     model = GNTLinkPredictor.from_settings(RunSettings(stacking=True,
                                                        train=TrainConfig(epochs=5)))
-    model.fit(demo.expression, split.train, split.val)
+    model.fit(demo.expression, split.train, split.val, ranker_negatives=split.ranker_negatives)
     from gnt_core.science.baselines import degree_scores, pcc_scores
 
     stacked = roc_auc_score(split.test.labels, model.decision_function(split.test.pairs))

@@ -36,7 +36,7 @@ from .splits import PairSplit, pair_keys, regulator_gene_pairs
 UNIVERSES = ("regulators", "tf-list", "all")
 CANDIDATE_COLUMNS = ("regulator", "target", "score", "rank", "percentile", "status",
                      "rank_in_regulator", "rank_in_target", "regulator_degree", "target_degree",
-                     "target_adjusted")
+                     "target_adjusted", "score_forward", "score_reverse")
 STREAM_MIN_PAIRS = 2_000_000
 TOP_K_PER_REGULATOR = 200
 PAIRS_PER_BLOCK = 1_000_000
@@ -130,6 +130,30 @@ def pair_statuses(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
     return status
 
 
+def with_directions(predictor: GNTLinkPredictor, pairs: np.ndarray, edges: np.ndarray,
+                    n_genes: int, device: str = "auto") -> tuple[np.ndarray, np.ndarray,
+                                                                 np.ndarray]:
+    """Pairs of two genes that can both regulate, scored both ways (directed_scores): each is
+    turned to its likelier direction unless the network knows its direction. Returns the pairs
+    and the scores of regulator → target and of target → regulator (NaN: one way only)."""
+    forward = np.full(len(pairs), np.nan)
+    reverse = np.full(len(pairs), np.nan)
+    ranker = getattr(predictor, "ranker_", None)
+    if ranker is None or not len(pairs):
+        return pairs, forward, reverse
+    both = np.flatnonzero(ranker.can_regulate[pairs[:, 0]] & ranker.can_regulate[pairs[:, 1]])
+    if len(both):
+        forward[both], reverse[both] = predictor.directed_scores(pairs[both], device)
+    directed = edges[:, 0] * n_genes + edges[:, 1]
+    known = (np.isin(pairs[:, 0] * n_genes + pairs[:, 1], directed)
+             | np.isin(pairs[:, 1] * n_genes + pairs[:, 0], directed))
+    flip = (reverse > forward) & ~known
+    pairs = pairs.copy()
+    pairs[flip] = pairs[flip][:, ::-1]
+    forward[flip], reverse[flip] = reverse[flip], forward[flip]
+    return pairs, forward, reverse
+
+
 def known_degrees(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Each gene's number of known targets (out-degree) and known regulators (in-degree)."""
     return (np.bincount(dataset.edges[:, 0], minlength=dataset.n_genes),
@@ -145,13 +169,15 @@ def target_means(pairs: np.ndarray, scores: np.ndarray, n_genes: int
 
 def rank_table(pairs: np.ndarray, scores: np.ndarray, dataset: Dataset, status: np.ndarray,
                all_scores: np.ndarray | None = None, target_mean: np.ndarray | None = None,
-               extra: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+               extra: dict[str, np.ndarray] | None = None,
+               directions: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """The ranked candidate table (rank 1 = highest score), with the hub-aware columns.
 
     With `all_scores` (sorted ascending), ranks and percentiles are among all those scores:
     rank = 1 + the number of higher scores. Otherwise among `scores`, ties in listed order.
     `target_adjusted` is the score minus the mean score of the target's pairs (by default over
     `pairs`): a target that every regulator scores high (a hub) gains nothing from it.
+    `directions`: the scores of regulator → target and target → regulator (with_directions).
     `extra` columns (one value per pair) are carried along.
     """
     names = np.asarray(dataset.genes, dtype=object)
@@ -177,6 +203,8 @@ def rank_table(pairs: np.ndarray, scores: np.ndarray, dataset: Dataset, status: 
         sums, counts = target_means(pairs, scores, dataset.n_genes)
         target_mean = sums / np.maximum(counts, 1)
     table["target_adjusted"] = scores - target_mean[pairs[:, 1]]
+    unknown = np.full(len(pairs), np.nan)
+    table["score_forward"], table["score_reverse"] = directions or (unknown, unknown)
     for name, values in (extra or {}).items():
         table[name] = values
     table = table[[*CANDIDATE_COLUMNS, *(extra or {})]]
@@ -215,8 +243,10 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
                        Path(stream_to), top_k, total)
     pairs = candidate_pairs(dataset, universe)
     scores = score_pairs(predictor, pairs, device=device, progress=progress)
+    pairs, *directions = with_directions(predictor, pairs, dataset.edges, dataset.n_genes,
+                                         device)
     status = pair_statuses(pairs, split, dataset.edges, dataset.n_genes)
-    table = rank_table(pairs, scores, dataset, status)
+    table = rank_table(pairs, scores, dataset, status, directions=tuple(directions))
     return Candidates(table, len(pairs), False, pairs=pairs, scores=scores)
 
 
@@ -246,6 +276,7 @@ class ScoredBlock:
     scores: np.ndarray  # float32
     target_sums: np.ndarray
     target_counts: np.ndarray
+    kept_directions: np.ndarray  # (kept, 2): regulator → target, target → regulator
 
     @property
     def n_pairs(self) -> int:
@@ -269,8 +300,11 @@ def score_block(predictor: GNTLinkPredictor, dataset: Dataset, universe: str,
     pq.write_table(table, buffer)
     keep = top_k_per_regulator(pairs[:, 0], scores, top_k)
     sums, counts = target_means(pairs, scores, dataset.n_genes)
-    return ScoredBlock(buffer.getvalue().to_pybytes(), pairs[keep], scores[keep],
-                       scores.astype(np.float32), sums, counts)
+    kept, forward, reverse = with_directions(predictor, pairs[keep], dataset.edges,
+                                             dataset.n_genes, device)
+    return ScoredBlock(buffer.getvalue().to_pybytes(), kept, scores[keep],
+                       scores.astype(np.float32), sums, counts,
+                       np.column_stack([forward, reverse]))
 
 
 @contextmanager
@@ -299,14 +333,15 @@ def merge_blocks(blocks: list[ScoredBlock], dataset: Dataset, split: PairSplit |
     ranked against every score."""
     pairs = np.concatenate([b.kept_pairs for b in blocks])
     scores = np.concatenate([b.kept_scores for b in blocks])
+    directions = np.concatenate([b.kept_directions for b in blocks])
     keep = top_k_per_regulator(pairs[:, 0], scores, top_k)  # flipped pairs cross blocks
-    pairs, scores = pairs[keep], scores[keep]
+    pairs, scores, directions = pairs[keep], scores[keep], directions[keep]
     all_scores = np.sort(np.concatenate([b.scores for b in blocks]))
     target_mean = sum(b.target_sums for b in blocks) / np.maximum(
         sum(b.target_counts for b in blocks), 1)
     status = pair_statuses(pairs, split, dataset.edges, dataset.n_genes)
     table = rank_table(pairs, scores, dataset, status, all_scores=all_scores,
-                       target_mean=target_mean)
+                       target_mean=target_mean, directions=(directions[:, 0], directions[:, 1]))
     return Candidates(table, len(all_scores), True, top_k=top_k)
 
 

@@ -21,8 +21,10 @@ import numpy as np
 from scipy.stats import rankdata
 
 from ..settings import RunSettings
+from .pair_evidence import ExpressionEvidence
 from .predictor import GNTLinkPredictor
-from .splits import PairSet, pair_keys
+from .ranker import TopRanker
+from .splits import RANKER_NEGATIVES_PER_POSITIVE, RANKER_SHARE, PairSet, pair_keys
 from .stacking import Stacker
 
 
@@ -73,9 +75,10 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
                           device: str = "auto", stacker: Stacker | None = None
                           ) -> tuple[np.ndarray, list[FoldRecord]]:
     """Each unknown pair's percentile within its fold (1 = the fold's best), scored by the fold
-    model that never saw it; and what each fold model was fitted on and scored. A `stacker`
-    (the evaluation's, fitted on its validation pairs: discovery has none) turns each fold's
-    SVM score, degrees and |PCC| into the final score."""
+    model that never saw it; and what each fold model was fitted on and scored. With a
+    `stacker` (the evaluation's, fitted on its validation pairs: discovery has none) each fold
+    also fits the ranker (ranker.py) on the known edges and negatives of the other folds, and
+    the stacker turns its score and the fold's SVM score into the final score."""
     if folds < 2:
         raise ValueError("cross-fitting needs at least 2 folds")
     n_genes = len(expression)
@@ -85,19 +88,25 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     predictor = GNTLinkPredictor.from_settings(settings, config)
     positives = PairSet(known, np.ones(len(known), dtype=np.int8))
     predictor.fit_embeddings(expression, positives, None)
-    if stacker is not None:
-        predictor.use_stacker(stacker, expression)
+    evidence = ExpressionEvidence.from_expression(expression, seed) if stacker else None
     percentile = np.empty(len(unknown))
     records = []
     for fold in range(folds):
         scored = np.flatnonzero(fold_of == fold)
         pool = np.flatnonzero(fold_of != fold)
-        negatives = unknown[rng.choice(pool, min(len(known), len(pool)), replace=False)]
+        n_svm = min(len(known), len(pool))
+        n_ranker = 0 if stacker is None else min(RANKER_NEGATIVES_PER_POSITIVE * len(known),
+                                                 int(RANKER_SHARE * len(pool)))
+        drawn = unknown[rng.choice(pool, min(n_svm + n_ranker, len(pool)), replace=False)]
+        negatives = drawn[:n_svm]
         train = PairSet(np.concatenate([known, negatives]),
                         np.r_[np.ones(len(known)), np.zeros(len(negatives))].astype(np.int8))
         predictor.fit_classifier(train)
+        if stacker is not None:
+            ranker = TopRanker.fit(train, evidence, drawn[n_svm:], bags=1, seed=seed)
+            predictor.use_ranking(ranker, stacker, expression)
         scores = predictor.decision_function(unknown[scored], device=device)
         percentile[scored] = rankdata(scores, method="average") / len(scores)
-        records.append(FoldRecord(seed, fold, pair_keys(negatives, n_genes),
+        records.append(FoldRecord(seed, fold, pair_keys(drawn, n_genes),
                                   pair_keys(unknown[scored], n_genes)))
     return percentile, records

@@ -11,7 +11,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from ..vocabulary import BASELINES, METHODS, METRIC_LABELS, METRICS
+from ..vocabulary import BASELINES, METHODS, METRIC_LABELS, METRICS, TOP_K
 
 CURVE_POINTS = 400
 MIN_REGULATOR_POSITIVES = 3
@@ -19,8 +19,9 @@ MIN_REGULATOR_POSITIVES = 3
 
 def evaluation_metrics(labels: np.ndarray, scores: np.ndarray,
                        regulators: np.ndarray | None = None) -> dict[str, float]:
-    """AUROC, AUPRC, AUPRC / prevalence and early precision ratio (k = number of positives);
-    with `regulators` (each pair's regulator side), also the per-regulator macro AUROC and
+    """AUROC, AUPRC, AUPRC / prevalence, early precision ratio (k = number of positives) and
+    precision among the top k for k in TOP_K (NaN where fewer pairs); with `regulators`
+    (each pair's regulator side), also the per-regulator macro AUROC and
     AUPRC (see per_regulator_metrics)."""
     labels = np.asarray(labels).astype(int)
     scores = np.asarray(scores, dtype=np.float64)
@@ -32,6 +33,8 @@ def evaluation_metrics(labels: np.ndarray, scores: np.ndarray,
     metrics = {"auroc": float(roc_auc_score(labels, scores)), "auprc": auprc,
                "auprc_ratio": auprc / prevalence,
                "epr": early_precision(labels, scores, n_pos) / prevalence,
+               **{f"p_at_{k}": early_precision(labels, scores, k) if k <= len(labels)
+                  else float("nan") for k in TOP_K},
                "prevalence": prevalence, "n_pos": n_pos, "n_neg": int(len(labels) - n_pos)}
     if regulators is not None:
         metrics |= per_regulator_metrics(labels, scores, regulators)

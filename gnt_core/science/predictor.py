@@ -18,10 +18,12 @@ from ..settings import (
 )
 from .device import resolve_device
 from .embedding import EpochReport, TrainResult, train_gene_embeddings
+from .pair_evidence import ExpressionEvidence, NetworkEvidence
 from .pair_features import PairFeaturizer, parse_features
 from .prior_shift import RegulatorPrior, is_regulator_balanced
+from .ranker import TopRanker
 from .splits import PairSet
-from .stacking import Stacker, pcc_profiles, stack_inputs
+from .stacking import Stacker
 from .svm import PairSVM, RBFDecision
 
 SCORE_CHUNK_PAIRS = 1 << 16
@@ -39,8 +41,10 @@ class GNTLinkPredictor(BaseEstimator):
     non-specific splits), add each regulator's log prior odds to the Platt-scaled score, so that
     pairs rank as in the natural universe (see prior_shift.py); set False to rank the pairs of a
     regulator-balanced set.
-    stacking: fit a logistic layer over the SVM score, degrees, |PCC| and L3 on the validation
-    pairs and rank through it (stacking.py); set False to rank by the SVM alone.
+    stacking: rank through the ranker for the top of the list (ranker.py: trees over the
+    network's topological predictors and expression evidence, cross-fitted on the training
+    pairs and `ranker_negatives`) and a logistic layer over its score and the SVM's, fitted on
+    the validation pairs (stacking.py); set False to rank by the SVM alone.
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
@@ -72,11 +76,17 @@ class GNTLinkPredictor(BaseEstimator):
                    prior_shift=settings.prior_shift and settings.protocol != "tf-matched")
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
-            progress: Callable[[EpochReport], None] | None = None) -> GNTLinkPredictor:
+            progress: Callable[[EpochReport], None] | None = None, *,
+            ranker_negatives: np.ndarray | None = None, ranker: TopRanker | None = None
+            ) -> GNTLinkPredictor:
+        """Fit on the training pairs; `ranker_negatives` are more non-edges for the ranker, or
+        `ranker` one already fitted on these training pairs (e.g. GNT's, for the ablation)."""
         self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
-        self.stack_ = None
+        self.ranker_ = self.stack_ = None
         if self.stacking and val is not None and len(np.unique(val.labels)) == 2:
-            self.fit_stack(expression, val)
+            ranker = ranker or TopRanker.fit(train, ExpressionEvidence.from_expression(
+                expression, self.config.seed), ranker_negatives, seed=self.config.seed)
+            self.use_ranking(ranker, None, expression).fit_stack(val)
         self.prior_ = None
         if self.prior_shift and is_regulator_balanced(train, len(expression)):
             self.prior_ = RegulatorPrior.fit(
@@ -84,20 +94,41 @@ class GNTLinkPredictor(BaseEstimator):
                                           if val is not None else ()))
         return self
 
-    def fit_stack(self, expression: np.ndarray, val: PairSet) -> GNTLinkPredictor:
-        """The stacking layer (SVM score, training degrees, |PCC|, L3) on the validation
-        pairs."""
-        self.use_stacker(None, expression)
-        inputs = stack_inputs(self.svm_decision(val.pairs), self.featurizer_, self.profiles_,
-                              val.pairs)
+    def fit_stack(self, val: PairSet) -> GNTLinkPredictor:
+        """The stacking layer (ranker score, SVM score) on the validation pairs."""
+        inputs = np.column_stack([self.ranker_score(val.pairs), self.svm_decision(val.pairs)])
         self.stack_ = Stacker.fit(inputs, val.labels, self.config.seed)
         return self
 
-    def use_stacker(self, stacker: Stacker | None, expression: np.ndarray) -> GNTLinkPredictor:
-        """Score through `stacker` (None: the SVM alone) with this expression's profiles."""
-        self.stack_ = stacker
-        self.profiles_ = pcc_profiles(expression)
+    def use_ranking(self, ranker: TopRanker | None, stacker: Stacker | None,
+                    expression: np.ndarray) -> GNTLinkPredictor:
+        """Rank through `ranker` and `stacker` (None: the SVM alone), the ranker's evidence
+        taken from this expression and the training network."""
+        self.ranker_, self.stack_ = ranker, stacker
+        if ranker is not None:
+            self.evidence_ = (NetworkEvidence.from_edges(self.featurizer_.edges,
+                                                         len(expression), self.config.seed),
+                              ExpressionEvidence.from_expression(expression, self.config.seed))
         return self
+
+    def ranker_score(self, pairs: np.ndarray) -> np.ndarray:
+        """The ranker's log-odds that the unordered pair is an edge (the stack without GNT)."""
+        return self.ranker_(*self.evidence_, np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+
+    def directed_scores(self, pairs: np.ndarray, device: str = "auto"
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of i → j and of j → i (NaN where j cannot regulate or there is no ranker:
+        the SVM is symmetric): the stacking layer over each direction's ranker log-odds."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        if getattr(self, "stack_", None) is None:
+            return self.decision_function(pairs, device), np.full(len(pairs), np.nan)
+        svm = self.svm_decision(pairs, device)
+        forward, reverse = self.ranker_.both_ways(*self.evidence_, pairs)
+        scores = [self.stack_(np.column_stack([np.nan_to_num(side, nan=0.0), svm]))
+                  for side in (forward, reverse)]
+        if getattr(self, "prior_", None) is not None:
+            scores = [self.prior_(scores[0], pairs), self.prior_(scores[1], pairs[:, ::-1])]
+        return scores[0], np.where(np.isnan(reverse), np.nan, scores[1])
 
     def fit_embeddings(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
                        progress: Callable[[EpochReport], None] | None = None
@@ -137,14 +168,16 @@ class GNTLinkPredictor(BaseEstimator):
 
     @classmethod
     def from_fitted(cls, featurizer: PairFeaturizer, decision: RBFDecision,
-                    config: TrainConfig, stacker: Stacker | None = None,
-                    profiles: np.ndarray | None = None, prior: RegulatorPrior | None = None
+                    config: TrainConfig, ranking: tuple[TopRanker, Stacker] | None = None,
+                    expression: np.ndarray | None = None, prior: RegulatorPrior | None = None
                     ) -> GNTLinkPredictor:
+        """A saved predictor; with a ranking (ranker and stacking layer), the expression its
+        evidence is taken from."""
         predictor = cls(config, features="+".join(featurizer.blocks),
-                        stacking=stacker is not None, prior_shift=prior is not None)
+                        stacking=ranking is not None, prior_shift=prior is not None)
         predictor.featurizer_ = featurizer
         predictor.decision_ = decision
-        predictor.stack_, predictor.profiles_ = stacker, profiles
+        predictor.use_ranking(*(ranking or (None, None)), expression)
         predictor.prior_ = prior
         return predictor
 
@@ -174,7 +207,7 @@ class GNTLinkPredictor(BaseEstimator):
             scores = self.decision_(self.featurizer_.features(block, device=device),
                                     device=device)
             if stacker is not None:
-                scores = stacker(stack_inputs(scores, self.featurizer_, self.profiles_, block))
+                scores = stacker(np.column_stack([self.ranker_score(block), scores]))
             yield scores if prior is None else prior(scores, block)
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:

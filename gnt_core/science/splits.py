@@ -14,6 +14,8 @@ from ..io.dataset import GntInputError
 from ..vocabulary import GIVEN, PROTOCOLS, SPLIT_NAMES
 
 FRACTIONS = (0.8, 0.1, 0.1)
+RANKER_NEGATIVES_PER_POSITIVE = 20
+RANKER_SHARE = 0.25  # of the universe's free pairs: the candidates test keeps the rest
 
 
 @dataclass
@@ -45,6 +47,9 @@ class PairSplit:
     test: PairSet
     known_pairs: np.ndarray  # every unique positive pair of the network, (P, 2)
     notes: list[str] = field(default_factory=list)  # what the split had to do differently
+    # non-edges of the universe for the ranker (ranker.py) to learn the top of the list from;
+    # never validation or test pairs (under candidates they are taken out of the test)
+    ranker_negatives: np.ndarray = field(default_factory=lambda: np.empty((0, 2), np.int64))
 
     def sets(self) -> dict[str, PairSet]:
         return {"train": self.train, "val": self.val, "test": self.test}
@@ -122,21 +127,39 @@ def split_pairs(edges: np.ndarray, n_genes: int, *, protocol: str = "random", se
         rng.bit_generator.state = state
         sampler = _NegativeSampler(n_genes, pair_keys(known, n_genes), rng, regs)
         sets = _draw_negatives(protocol, positives, wanted, sampler, fractions)
+    ranker_negatives = np.empty((0, 2), np.int64)
     if protocol == "candidates":
+        ranker_negatives = _ranker_negatives(sampler, len(positives[0]))
         sets["test"] = _candidate_test_set(n_genes, regs, positives[2],
-                                           [sets["train"], sets["val"]])
+                                           [sets["train"], sets["val"],
+                                            _pair_set(ranker_negatives[:0], ranker_negatives)])
+    elif protocol == "random":
+        ranker_negatives = _ranker_negatives(sampler, len(positives[0]))
     _check_both_classes(protocol, sets, sampler, notes)
     return PairSplit(protocol, seed, n_genes, sets["train"], sets["val"], sets["test"], known,
-                     notes)
+                     notes, ranker_negatives)
+
+
+def _ranker_negatives(sampler: _NegativeSampler, n_train_positives: int) -> np.ndarray:
+    """RANKER_NEGATIVES_PER_POSITIVE non-edges per training positive for the ranker, at most
+    RANKER_SHARE of the free pairs (under candidates the test keeps the rest)."""
+    room = int(sampler.free * RANKER_SHARE)
+    return sampler.random(min(RANKER_NEGATIVES_PER_POSITIVE * n_train_positives, room))
 
 
 def given_split(sets: dict[str, tuple[np.ndarray, np.ndarray]], edges: np.ndarray,
-                n_genes: int, seed: int = 0) -> PairSplit:
+                n_genes: int, seed: int = 0, regulators: np.ndarray | None = None) -> PairSplit:
     """A PairSplit holding exactly the listed pairs and labels (no dedupe, no checks: a peer's
-    split is compared as it was made)."""
+    split is compared as it was made), and ranker negatives drawn from the universe's pairs
+    that no listed set holds."""
     made = {name: PairSet(pairs, labels) for name, (pairs, labels) in sets.items()}
-    return PairSplit(GIVEN, seed, n_genes, made["train"], made["val"], made["test"],
-                     unique_pairs(edges, n_genes))
+    known = unique_pairs(edges, n_genes)
+    listed = np.concatenate([known, *(s.pairs for s in made.values())])
+    regs = np.unique(edges[:, 0]) if regulators is None else np.unique(regulators)
+    sampler = _NegativeSampler(n_genes, np.unique(pair_keys(listed, n_genes)),
+                               np.random.default_rng(seed), regs)
+    return PairSplit(GIVEN, seed, n_genes, made["train"], made["val"], made["test"], known,
+                     ranker_negatives=_ranker_negatives(sampler, int(made["train"].labels.sum())))
 
 
 def is_training_positive(pairs: np.ndarray, train: PairSet, n_genes: int) -> np.ndarray:

@@ -1,12 +1,10 @@
-"""The rank-level layer over GNT (`RunSettings(stacking=True)`, the default; off in the paper
-preset): a logistic regression, fitted on VALIDATION pairs only, over the SVM's score, the
-priors a user computes in one line —
-the two genes' training degrees (the same symmetric log-degree features the SVM sees) and the
-|Pearson correlation| of their profiles — and the paths of length 3 between them (L3, the SVM's
-paths block). It can learn "the prior is all there is" as well as "trust the embedding"; test
-pairs never enter it. Round 10 of model selection (benchmarks/RESULTS.md) added L3: it lifts
-the top of a list ranked across regulators; within one regulator (tf-matched) a layer does not
-help, so a tf-matched run does not use it.
+"""The last layer of GNT Explorer's default ranking (`RunSettings(stacking=True)`; off in the
+paper preset): a logistic regression, fitted on VALIDATION pairs only, over two scores — the
+ranker's (ranker.py: gradient-boosted trees over the topological predictors of the training
+network and the expression evidence, cross-fitted on the training pairs) and the GNT SVM's.
+It weighs what the embedding adds to what the network and the profiles already say; test pairs
+never enter it. Within one regulator (tf-matched) a layer does not help (round 10 of model
+selection, benchmarks/RESULTS.md), so a tf-matched run does not use it.
 """
 
 from __future__ import annotations
@@ -16,24 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from .pair_features import PairFeaturizer
-from .preprocess import standardise
-
-STACK_INPUTS = ("svm", "out_degree_sum", "out_degree_diff", "in_degree_sum", "in_degree_diff",
-                "abs_pcc", "paths_both_ways", "paths_asymmetry")
-
-
-def pcc_profiles(expression: np.ndarray) -> np.ndarray:
-    """Per-gene z-scored profiles divided by sqrt(cells): a row dot product is the PCC."""
-    return standardise(expression) / np.float32(np.sqrt(expression.shape[1]))
-
-
-def stack_inputs(svm_scores: np.ndarray, featurizer: PairFeaturizer, profiles: np.ndarray,
-                 pairs: np.ndarray) -> np.ndarray:
-    """The stacker's inputs for `pairs`, one row each (columns: STACK_INPUTS)."""
-    pcc = np.abs(np.einsum("ij,ij->i", profiles[pairs[:, 0]], profiles[pairs[:, 1]]))
-    return np.column_stack([svm_scores, featurizer.degree_features(pairs), pcc,
-                            featurizer.paths_features(pairs)]).astype(np.float64)
+STACK_INPUTS = ("ranker", "svm")
 
 
 @dataclass

@@ -58,6 +58,7 @@ from ..science.calibration import Calibration
 from ..science.pair_features import PairFeaturizer
 from ..science.predictor import GNTLinkPredictor
 from ..science.prior_shift import RegulatorPrior
+from ..science.ranker import TopRanker
 from ..science.splits import PairSet, PairSplit, unique_pairs
 from ..science.stacking import Stacker
 from ..science.svm import RBFDecision
@@ -421,7 +422,8 @@ class Run:
 
     def save_split(self, split: PairSplit, genes: list[str]) -> None:
         names = np.asarray(genes, dtype=object)
-        for name, pair_set in split.sets().items():
+        ranker = PairSet(split.ranker_negatives, np.zeros(len(split.ranker_negatives), np.int8))
+        for name, pair_set in (split.sets() | {"ranker": ranker}).items():
             write_table(self.path / "splits" / f"{name}.csv",
                         pd.DataFrame({"gene_a": names[pair_set.pairs[:, 0]],
                                       "gene_b": names[pair_set.pairs[:, 1]],
@@ -432,8 +434,8 @@ class Run:
         write_npz(folder / "features.npz", **predictor.featurizer_.to_arrays())
         write_npz(folder / "svm.npz", **predictor.decision_.to_arrays())
         if getattr(predictor, "stack_", None) is not None:
-            write_npz(folder / "stack.npz", profiles=predictor.profiles_,
-                      **predictor.stack_.to_arrays())
+            write_npz(folder / "stack.npz", **predictor.stack_.to_arrays(),
+                      **predictor.ranker_.to_arrays())
         if getattr(predictor, "prior_", None) is not None:
             write_npz(folder / "prior.npz", **predictor.prior_.to_arrays())
         if hasattr(predictor, "training_"):
@@ -512,14 +514,18 @@ class Run:
     def split(self, dataset: Dataset) -> PairSplit:
         index = dataset.gene_index
         sets = {}
-        for name in SPLIT_NAMES:
+        for name in (*SPLIT_NAMES, "ranker"):
+            if not (self.path / "splits" / f"{name}.csv").is_file():  # an older run's
+                sets[name] = PairSet(np.empty((0, 2), np.int64), np.empty(0, np.int8))
+                continue
             table = read_pair_table(self.path / "splits" / f"{name}.csv")
             pairs = np.stack([table["gene_a"].map(index).to_numpy(),
                               table["gene_b"].map(index).to_numpy()], axis=1).astype(np.int64)
             sets[name] = PairSet(pairs, table["label"].to_numpy(dtype=np.int8))
         config = self.config
         return PairSplit(config.protocol, config.seed, dataset.n_genes, sets["train"],
-                         sets["val"], sets["test"], unique_pairs(dataset.edges, dataset.n_genes))
+                         sets["val"], sets["test"], unique_pairs(dataset.edges, dataset.n_genes),
+                         ranker_negatives=sets["ranker"].pairs)
 
     def predictor(self, method: str = "gnt") -> GNTLinkPredictor:
         folder = self.path / MODEL_FOLDERS[method]
@@ -527,16 +533,17 @@ class Run:
             featurizer = PairFeaturizer.from_arrays(arrays)
         with np.load(folder / "svm.npz", allow_pickle=False) as arrays:
             decision = RBFDecision.from_arrays(arrays)
-        stacker = profiles = None
+        ranking = expression = None
         if (folder / "stack.npz").is_file():
             with np.load(folder / "stack.npz", allow_pickle=False) as arrays:
-                stacker, profiles = Stacker.from_arrays(arrays), np.asarray(arrays["profiles"])
+                ranking = (TopRanker.from_arrays(arrays), Stacker.from_arrays(arrays))
+            expression = self.dataset().expression
         prior = None
         if (folder / "prior.npz").is_file():
             with np.load(folder / "prior.npz", allow_pickle=False) as arrays:
                 prior = RegulatorPrior.from_arrays(arrays)
-        return GNTLinkPredictor.from_fitted(featurizer, decision, self.settings.train, stacker,
-                                            profiles, prior)
+        return GNTLinkPredictor.from_fitted(featurizer, decision, self.settings.train, ranking,
+                                            expression, prior)
 
     def weights(self, method: str = "gnt") -> dict[str, torch.Tensor]:
         """The encoder's state_dict, loaded without unpickling arbitrary objects."""

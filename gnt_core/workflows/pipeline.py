@@ -86,7 +86,7 @@ def make_split(dataset: Dataset, settings: RunSettings, report: Progress,
     report("split", 0, 1, {})
     if settings.split_dir:
         split = given_split(read_split_dir(settings.split_dir, dataset.genes), dataset.edges,
-                            dataset.n_genes, settings.seed)
+                            dataset.n_genes, settings.seed, dataset.regulators)
     else:
         split = split_pairs(dataset.edges, dataset.n_genes, protocol=settings.protocol,
                             seed=settings.seed, regulators=dataset.regulators)
@@ -101,8 +101,11 @@ def fit_methods(dataset: Dataset, split: PairSplit, settings: RunSettings, repor
     models = {"gnt": settings.train}
     if settings.ablation:
         models["gne_mlp"] = replace(settings.train, architecture="mlp")
-    return {name: _fit(dataset, split, settings, config, name, report, timings)
-            for name, config in models.items()}
+    fitted: dict[str, GNTLinkPredictor] = {}
+    for name, config in models.items():  # the ablation shares GNT's ranker (no GNT inside)
+        ranker = getattr(fitted.get("gnt"), "ranker_", None)
+        fitted[name] = _fit(dataset, split, settings, config, name, report, timings, ranker)
+    return fitted
 
 
 def test_scores(dataset: Dataset, split: PairSplit, fitted: dict[str, GNTLinkPredictor],
@@ -119,6 +122,10 @@ def test_scores(dataset: Dataset, split: PairSplit, fitted: dict[str, GNTLinkPre
         else:
             scores[name] = predictor.decision_function(pairs, device=settings.train.device)
         _record(timings, f"{name}_score_s", started)
+    if getattr(fitted["gnt"], "ranker_", None) is not None:
+        started = time.perf_counter()
+        scores["ranker"] = fitted["gnt"].ranker_score(pairs)
+        _record(timings, "ranker_score_s", started)
     for name, function in BASELINE_FUNCTIONS.items():
         started = time.perf_counter()
         scores[name] = function(pairs, dataset.expression, split.train.positives, settings.seed)
@@ -132,14 +139,15 @@ def _record(timings: dict | None, key: str, started: float) -> None:
         timings[key] = time.perf_counter() - started
 
 
-def _fit(dataset: Dataset, split, settings: RunSettings, config: TrainConfig, name: str,
-         report: Progress, timings: dict) -> GNTLinkPredictor:
+def _fit(dataset: Dataset, split: PairSplit, settings: RunSettings, config: TrainConfig,
+         name: str, report: Progress, timings: dict, ranker=None) -> GNTLinkPredictor:
     def on_epoch(epoch: EpochReport) -> None:
         report(name, epoch.epoch, epoch.epochs, asdict(epoch))
 
     t0 = time.perf_counter()
     predictor = GNTLinkPredictor.from_settings(settings, config)
-    predictor.fit(dataset.expression, split.train, split.val, progress=on_epoch)
+    predictor.fit(dataset.expression, split.train, split.val, progress=on_epoch,
+                  ranker_negatives=split.ranker_negatives, ranker=ranker)
     timings[f"{name}_total_s"] = time.perf_counter() - t0
     timings[f"{name}_phase1_s"] = predictor.training_.seconds
     timings[f"{name}_epoch_s"] = predictor.training_.seconds / max(config.epochs, 1)
@@ -176,7 +184,9 @@ def _metrics(split, scores: dict[str, np.ndarray], fitted: dict, settings: RunSe
                               "svm_train_pairs": p.svm_train_pairs_,
                               "svm_subsampled": p.svm_train_pairs_ < len(split.train),
                               "prior_shift": p.prior_.to_report() if p.prior_ else None,
-                              "stacking": p.stack_.weights() if p.stack_ else None}
+                              "stacking": p.stack_.weights() if p.stack_ else None,
+                              "ranker_importance": p.ranker_.importance() if p.ranker_
+                              else None}
                        for name, p in fitted.items()},
         "candidates": {"universe": settings.universe, "n_pairs": candidates.n_pairs,
                        "streamed": candidates.streamed,

@@ -1,0 +1,163 @@
+"""Model selection, round 11 (issue 22), on VALIDATION pairs only: the ranker for the top of the
+list (science/ranker.py) and the layer that adds GNT to it.
+
+    .venv/bin/python benchmarks/select_ranker.py [--seeds 0,1] [--sets ...]
+        [--protocols candidates,given] [--out DIR]
+
+Per cell (set, protocol, seed) GNT is fitted once on the default split, which now holds the
+ranker's negatives (20 non-edges per training positive, taken out of the candidates test). Each
+variant is scored on a validation list that ranks as the test does:
+
+- candidates: the validation positives among EVERY universe pair that is not a training,
+  validation or ranker pair. Those pairs are scored with the label 0 whatever they are; their
+  labels (some are test edges) are never read, so a test edge counts against every method
+  alike, as an unknown edge does in discovery. This is the natural prevalence itself, not a
+  weighted estimate, so precision at k is exact.
+- given (GENELink's split): its validation pairs as they are.
+
+Variants: the free predictors (degree, |PCC|, L3); the SVM alone; the ranker alone (the stack
+without GNT) with 5 or 20 negatives per training positive; and the ranker with GNT through the
+logistic layer fitted on the validation pairs, class-balanced or weighted to natural prevalence
+(cross-fitted over two halves of the validation positives, so that no layer scores a pair it
+was fitted on). Writes validation.csv and validation.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from select_stacking import SHARED
+from tables import mean_sd_markdown
+
+from gnt_core.io import load_beeline_folder
+from gnt_core.science.baselines import BASELINE_FUNCTIONS
+from gnt_core.science.metrics import evaluation_metrics
+from gnt_core.science.pair_evidence import ExpressionEvidence
+from gnt_core.science.predictor import GNTLinkPredictor
+from gnt_core.science.ranker import TopRanker
+from gnt_core.science.splits import PairSet, pair_keys, regulator_gene_pairs
+from gnt_core.science.stacking import Stacker
+from gnt_core.settings import RunSettings
+from gnt_core.store.storage import write_bytes, write_table
+from gnt_core.vocabulary import METRIC_LABELS, no_progress
+from gnt_core.workflows.pipeline import make_split
+
+SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/nonspecific",
+        "beeline-mesc/string", "beeline-mhsc-l/specific"]
+SHOWN = ("auroc", "auprc_ratio", "p_at_10", "p_at_50", "p_at_100", "reg_auroc")
+
+
+def validation_list(data, split) -> PairSet:
+    """Validation positives among every universe pair not used for fitting (see above)."""
+    if split.protocol != "candidates":
+        return split.val
+    pairs = regulator_gene_pairs(data.n_genes, data.regulators)
+    used = pair_keys(np.concatenate([split.train.pairs, split.val.pairs,
+                                     split.ranker_negatives]), data.n_genes)
+    unknown = pairs[~np.isin(pair_keys(pairs, data.n_genes), used)]
+    positives = split.val.positives
+    return PairSet(np.concatenate([positives, unknown]),
+                   np.r_[np.ones(len(positives)), np.zeros(len(unknown))].astype(np.int8))
+
+
+def halves(labels: np.ndarray, seed: int) -> np.ndarray:
+    """A stratified random half of the pairs (True) and the rest."""
+    rng = np.random.default_rng(seed)
+    half = np.zeros(len(labels), dtype=bool)
+    for label in (0, 1):
+        members = np.flatnonzero(labels == label)
+        half[rng.choice(members, len(members) // 2, replace=False)] = True
+    return half
+
+
+def layered(model: GNTLinkPredictor, val: PairSet, listed: PairSet, natural: bool,
+            seed: int) -> np.ndarray:
+    """The ranker + SVM layer, each half of the validation pairs fitting the layer that scores
+    the listed pairs of the other half (listed negatives are split at random)."""
+    fit_inputs = np.column_stack([model.ranker_score(val.pairs), model.svm_decision(val.pairs)])
+    list_inputs = np.column_stack([model.ranker_score(listed.pairs),
+                                   model.svm_decision(listed.pairs)])
+    n_genes = model.featurizer_.embeddings.shape[0]
+    half = halves(val.labels, seed)
+    listed_keys = pair_keys(listed.pairs, n_genes)
+    in_half = np.isin(listed_keys, pair_keys(val.pairs[half], n_genes))
+    elsewhere = ~np.isin(listed_keys, pair_keys(val.pairs, n_genes))  # candidates' unknown pairs
+    in_half |= elsewhere & (np.random.default_rng(seed).random(len(listed)) < 0.5)
+    scores = np.empty(len(listed))
+    for fit_on, scored in ((half, ~in_half), (~half, in_half)):
+        labels = val.labels[fit_on]
+        if natural:  # negatives weighted to the listed universe's prevalence
+            weight = (listed.labels == 0).sum() / max((labels == 0).sum(), 1)
+            layer = _weighted_layer(fit_inputs[fit_on], labels, weight, seed)
+        else:
+            layer = Stacker.fit(fit_inputs[fit_on], labels, seed)
+        scores[scored] = layer(list_inputs[scored])
+    return scores
+
+
+def _weighted_layer(inputs: np.ndarray, labels: np.ndarray, weight: float, seed: int):
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = inputs.mean(axis=0), inputs.std(axis=0) + 1e-9
+    model = LogisticRegression(random_state=seed).fit(
+        (inputs - mean) / scale, labels, sample_weight=np.where(labels == 1, 1.0, weight))
+    return lambda x: model.decision_function((x - mean) / scale)
+
+
+def cell(name: str, protocol: str, seed: int) -> list[dict]:
+    folder = SHARED / name
+    data = load_beeline_folder(folder)
+    settings = RunSettings(protocol=protocol, seed=seed, ablation=False,
+                           split_dir=str(folder / "splits-genelink") if protocol == "given"
+                           else None)
+    settings = replace(settings, train=replace(settings.train, seed=seed))
+    split = make_split(data, settings, no_progress, {})
+    model = GNTLinkPredictor.from_settings(settings).fit(
+        data.expression, split.train, split.val, ranker_negatives=split.ranker_negatives)
+    listed = validation_list(data, split)
+    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, split.train.positives,
+                                       seed) for m in ("degree", "pcc", "paths")}
+    scores["svm alone"] = model.svm_decision(listed.pairs)
+    scores["ranker alone (20 per positive)"] = model.ranker_score(listed.pairs)
+    fewer = split.ranker_negatives[:5 * int(split.train.labels.sum())]
+    fewer_ranker = TopRanker.fit(split.train, ExpressionEvidence.from_expression(
+        data.expression, seed), fewer, seed=seed)
+    scores["ranker alone (5 per positive)"] = fewer_ranker(*model.evidence_, listed.pairs)
+    for natural in (False, True):
+        label = "natural" if natural else "balanced"
+        scores[f"ranker + GNT, layer {label}"] = layered(model, split.val, listed, natural, seed)
+    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
+             **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
+            for method, s in scores.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,1")
+    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--protocols", default="candidates,given")
+    parser.add_argument("--out", type=Path,
+                        default=Path(__file__).parent / "results" / "selection-round11")
+    args = parser.parse_args()
+    rows = []
+    for name in (n for n in args.sets.split(",") if (SHARED / n).is_dir()):
+        for protocol in args.protocols.split(","):
+            for seed in map(int, args.seeds.split(",")):
+                rows += cell(name, protocol, seed)
+                write_table(args.out / "validation.csv", pd.DataFrame(rows))
+                print(f"{name} / {protocol} / {seed}: done", flush=True)
+    table = pd.DataFrame(rows)
+    lines = [f"# Round 11: the ranker for the top of the list, validation pairs only (seeds "
+             f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/select_ranker.py "
+             f"--seeds {args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
+             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
+             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
+    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+
+
+if __name__ == "__main__":
+    main()

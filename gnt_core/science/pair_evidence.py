@@ -1,0 +1,218 @@
+"""Evidence for a directed pair i → j that needs no model: the topological predictors of the
+training network and the expression evidence of the two profiles (the stacking ranker's inputs,
+science/ranker.py).
+
+Network (Ghasemian et al., PNAS 2020, use the same families): directed degrees; on the
+undirected network common neighbours, Adamic–Adar, resource allocation, Jaccard, preferential
+attachment, paths of length 3 normalised by degree (L3, Kovács et al. 2019), shortest-path length
+(capped at 4) and personalised PageRank; on the directed network feed-forward paths i → t → j,
+shared regulators and shared targets, L3 i → t ← r → j raw and degree-normalised, a rank-16 SVD
+score, each both ways where the direction matters, and whether j → i is known. Expression:
+Pearson and Spearman correlation, and the partial correlation under a probabilistic-PCA
+covariance (Tipping & Bishop 1999: k components plus isotropic noise, whose precision matrix has
+a closed form, so that it scales to any number of genes), and each gene's mean expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from scipy.stats import rankdata
+from sklearn.utils.extmath import randomized_svd
+
+from .paths import ThreePaths
+from .preprocess import standardise
+
+NETWORK_FEATURES = (
+    "out_degree_i", "in_degree_i", "out_degree_j", "in_degree_j", "preferential_attachment",
+    "common_neighbours", "adamic_adar", "resource_allocation", "jaccard", "l3_undirected",
+    "shortest_path", "pagerank", "shared_regulators", "shared_targets", "two_paths",
+    "two_paths_reverse", "l3", "l3_reverse", "l3_normalised", "l3_normalised_reverse", "svd",
+    "svd_reverse", "reverse_edge")
+EXPRESSION_FEATURES = ("pearson", "spearman", "partial_correlation", "mean_i", "mean_j")
+EVIDENCE_FEATURES = NETWORK_FEATURES + EXPRESSION_FEATURES
+
+SVD_RANK = 16
+PPCA_COMPONENTS = 20
+MAX_EVIDENCE_CELLS = 4096  # correlations from 4,096 cells are within ~0.02 of all cells'
+BLOCK_VALUES = 1 << 21  # rows × genes of each dense temporary
+PAGERANK_RESTART = 0.15
+PAGERANK_STEPS = 20
+
+
+@dataclass
+class ExpressionEvidence:
+    """Per-gene profiles whose row dot products are the pair's correlations."""
+
+    pearson: np.ndarray  # (N, C): z-scores / sqrt(C)
+    spearman: np.ndarray  # (N, C): z-scored ranks / sqrt(C)
+    partial: np.ndarray  # (N, k): partial correlation of i and j = partial[i] · partial[j]
+    mean: np.ndarray  # (N,)
+
+    @classmethod
+    def from_expression(cls, expression: np.ndarray, seed: int = 0) -> ExpressionEvidence:
+        values = np.asarray(expression, dtype=np.float32)
+        if values.shape[1] > MAX_EVIDENCE_CELLS:
+            keep = np.random.default_rng(seed).choice(values.shape[1], MAX_EVIDENCE_CELLS,
+                                                      replace=False)
+            values = values[:, np.sort(keep)]
+        scale = np.float32(1 / np.sqrt(values.shape[1]))
+        pearson = standardise(values) * scale
+        spearman = standardise(rankdata(values, axis=1).astype(np.float32)) * scale
+        return cls(pearson, spearman, _ppca_partial(pearson, seed),
+                   np.asarray(expression, dtype=np.float64).mean(axis=1))
+
+    def features(self, pairs: np.ndarray) -> np.ndarray:
+        i, j = pairs[:, 0], pairs[:, 1]
+        return np.column_stack([_dots(self.pearson, i, j), _dots(self.spearman, i, j),
+                                _dots(self.partial, i, j), self.mean[i], self.mean[j]])
+
+
+def _dots(rows: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", rows[i], rows[j]).astype(np.float64)
+
+
+def _ppca_partial(pearson: np.ndarray, seed: int) -> np.ndarray:
+    """Rows L with L_i · L_j the partial correlation of genes i and j when the correlation
+    matrix R = pearson pearsonᵀ is modelled as U_k (s² − σ²) U_kᵀ + σ² I (probabilistic PCA):
+    its precision is (I − U_k D U_kᵀ) / σ² with D = 1 − σ² / s², by Woodbury."""
+    n_genes = len(pearson)
+    k = min(PPCA_COMPONENTS, n_genes - 1, pearson.shape[1] - 1)
+    if k < 1:
+        return np.zeros((n_genes, 1))
+    u, s, _ = randomized_svd(pearson.astype(np.float64), k, random_state=seed)
+    variance = s**2
+    noise = max((float((pearson.astype(np.float64) ** 2).sum()) - variance.sum())
+                / max(n_genes - k, 1), 1e-6)
+    shrink = np.clip(1 - noise / np.maximum(variance, 1e-12), 0, None)
+    loadings = u * np.sqrt(shrink)
+    diagonal = np.clip(1 - (loadings**2).sum(axis=1), 1e-6, None)
+    return loadings / np.sqrt(diagonal)[:, None]
+
+
+@dataclass
+class NetworkEvidence:
+    """The topological predictors of one (training) network, for any directed pair."""
+
+    adjacency: sp.csr_matrix  # A[i, j] = 1 for a known edge i → j
+    paths: ThreePaths
+    svd_left: np.ndarray  # (N, k): U s
+    svd_right: np.ndarray  # (N, k): V
+
+    @classmethod
+    def from_edges(cls, edges: np.ndarray, n_genes: int, seed: int = 0) -> NetworkEvidence:
+        edges = np.unique(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=0)
+        edges = edges[edges[:, 0] != edges[:, 1]]
+        adjacency = sp.csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])),
+                                  shape=(n_genes, n_genes))
+        rank = min(SVD_RANK, n_genes - 1, max(len(edges), 1))
+        if len(edges) and rank >= 1:
+            u, s, vt = randomized_svd(adjacency, rank, random_state=seed)
+        else:
+            u, s, vt = np.zeros((n_genes, 1)), np.zeros(1), np.zeros((1, n_genes))
+        return cls(adjacency, ThreePaths.from_edges(edges, n_genes), u * s, vt.T)
+
+    @property
+    def n_genes(self) -> int:
+        return self.adjacency.shape[0]
+
+    def features(self, pairs: np.ndarray) -> np.ndarray:
+        """One row per directed pair (columns: NETWORK_FEATURES), a block of rows at a time."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        out = np.empty((len(pairs), len(NETWORK_FEATURES)))
+        order = np.argsort(pairs[:, 0], kind="stable")
+        rows, starts = np.unique(pairs[order, 0], return_index=True)
+        per_block = max(1, BLOCK_VALUES // max(self.n_genes, 1))
+        bounds = np.r_[starts, len(order)]
+        for first in range(0, len(rows), per_block):
+            last = min(first + per_block, len(rows))
+            members = order[bounds[first]:bounds[last]]
+            local = np.searchsorted(rows[first:last], pairs[members, 0])
+            out[members] = self._block(rows[first:last], local, pairs[members, 1])
+        return out
+
+    def _block(self, rows: np.ndarray, local: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, at = self.adjacency, self._transposed
+        s, k = self._undirected
+        out_degree, in_degree = self._degrees
+        a_rows, at_rows, s_rows = a[rows], at[rows], s[rows]
+
+        def at_pairs(matrix) -> np.ndarray:
+            dense = matrix.toarray() if sp.issparse(matrix) else matrix
+            return np.asarray(dense[local, j], dtype=np.float64)
+
+        common = (s_rows @ s).toarray()
+        three = _times(common, s)
+        inv_sqrt = sp.diags(1 / np.sqrt(np.maximum(k, 1)))
+        l3_undirected = _times(_times((s_rows @ inv_sqrt).toarray(), s) * (1 / np.sqrt(
+            np.maximum(k, 1))), s)
+        shared_regulators, shared_targets = at_rows @ a, a_rows @ at
+        i = rows[local]
+        cn, ki, kj = at_pairs(common), k[i], k[j]
+        adjacent = at_pairs(s_rows) > 0
+        shortest = np.where(adjacent, 1, np.where(cn > 0, 2, np.where(at_pairs(three) > 0, 3,
+                                                                      4)))
+        torch_i, torch_j = torch.as_tensor(i), torch.as_tensor(j)
+        return np.column_stack([
+            np.log1p(out_degree[i]), np.log1p(in_degree[i]), np.log1p(out_degree[j]),
+            np.log1p(in_degree[j]), np.log1p(ki * kj), cn,
+            at_pairs(s_rows @ sp.diags(1 / np.log(np.maximum(k, 2))) @ s),
+            at_pairs(s_rows @ sp.diags(1 / np.maximum(k, 1)) @ s),
+            cn / np.maximum(ki + kj - cn, 1), at_pairs(l3_undirected), shortest,
+            at_pairs(self._pagerank(rows)), at_pairs(shared_regulators),
+            at_pairs(shared_targets), at_pairs(a_rows @ a), at_pairs(at_rows @ at),
+            at_pairs(shared_targets @ a), at_pairs(shared_regulators @ at),
+            self.paths.score(torch_i, torch_j).double().numpy(),
+            self.paths.score(torch_j, torch_i).double().numpy(),
+            np.einsum("ij,ij->i", self.svd_left[i], self.svd_right[j]),
+            np.einsum("ij,ij->i", self.svd_left[j], self.svd_right[i]), at_pairs(at_rows)])
+
+    def _pagerank(self, rows: np.ndarray) -> np.ndarray:
+        """Personalised PageRank from each of `rows` on the undirected network (power
+        iteration), dense (rows × N)."""
+        s, k = self._undirected
+        step = sp.diags(1 / np.maximum(k, 1)) @ s  # row-stochastic where k > 0
+        start = np.zeros((len(rows), self.n_genes))
+        start[np.arange(len(rows)), rows] = 1.0
+        visit = start.copy()
+        for _ in range(PAGERANK_STEPS):
+            visit = PAGERANK_RESTART * start + (1 - PAGERANK_RESTART) * _times(visit, step)
+        return visit
+
+    @property
+    def _transposed(self) -> sp.csr_matrix:
+        return self._cached("transposed", lambda: self.adjacency.T.tocsr())
+
+    @property
+    def _undirected(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        def build():
+            s = ((self.adjacency + self.adjacency.T) > 0).astype(np.float64).tocsr()
+            return s, np.asarray(s.sum(axis=1)).ravel()
+        return self._cached("undirected", build)
+
+    @property
+    def _degrees(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._cached("degrees", lambda: (
+            np.asarray(self.adjacency.sum(axis=1)).ravel(),
+            np.asarray(self.adjacency.sum(axis=0)).ravel()))
+
+    def _cached(self, name: str, build):
+        cache = self.__dict__.setdefault("_cache", {})
+        if name not in cache:
+            cache[name] = build()
+        return cache[name]
+
+
+def _times(dense: np.ndarray, matrix: sp.spmatrix) -> np.ndarray:
+    """dense @ sparse, computed as (sparseᵀ @ denseᵀ)ᵀ (scipy's fast direction)."""
+    return np.asarray((matrix.T @ dense.T).T)
+
+
+def pair_evidence(network: NetworkEvidence, expression: ExpressionEvidence,
+                  pairs: np.ndarray) -> np.ndarray:
+    """Every evidence column (EVIDENCE_FEATURES) of directed `pairs`, one row each."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    return np.column_stack([network.features(pairs), expression.features(pairs)])
