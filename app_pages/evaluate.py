@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gnt_core.outputs.export import spreadsheet_csv
+from gnt_core.science.calibration import held_out_reliability
 from gnt_core.science.metrics import (
     compare_methods,
     format_metrics,
@@ -21,11 +22,14 @@ from gnt_core.vocabulary import (
     PROTOCOL_DESCRIPTIONS,
     STACK_INPUT_LABELS,
 )
+from gnt_core.workflows.discover import test_rankings
 from ui import charts, notes, state
 from ui.text import plain
 
 BASELINE_MEANING = {
+    "ranker": "the known network's shape and the expression evidence, without GNT's embedding",
     "degree": "how many training edges the two genes already have (hub genes)",
+    "paths": "paths of length 3 in the known network (L3)",
     "pcc": "how strongly the two expression profiles correlate",
     "random": "chance",
 }
@@ -82,10 +86,14 @@ shift = metrics.validation["gnt"].get("prior_shift")
 if shift:
     st.info(notes.PRIOR_SHIFT.format(slope=shift["platt_slope"]))
 layer = metrics.validation["gnt"].get("stacking")
-if layer:
+if layer and "ranker" in layer:
+    evidence = metrics.validation["gnt"].get("ranker_importance") or {}
     st.info(notes.STACKING.format(weights=", ".join(
         f"{STACK_INPUT_LABELS[name]} {weight:+.2f}"
-        for name, weight in sorted(layer.items(), key=lambda item: -abs(item[1])))))
+        for name, weight in sorted(layer.items(), key=lambda item: -abs(item[1]))),
+        evidence=", ".join(f"{name.replace('_', ' ')} {share:.0%}" for name, share in
+                           sorted(evidence.items(), key=lambda item: -item[1])[:5])))
+st.markdown(notes.TRANSFORMER_VERDICT)
 with st.expander("Method notes: what the transformer adds"):
     st.markdown(notes.TRANSFORMER)
 
@@ -98,6 +106,14 @@ log_precision = right.toggle("Log precision axis", value=first["prevalence"] < 0
 right.plotly_chart(charts.pr_figure(curves, test, log_precision))
 if all("precision_at_k" in c for c in curves.values()):
     st.plotly_chart(charts.precision_at_k_figure(curves, first["prevalence"]))
+seeds_at_natural_prevalence = [r for r in run.evaluation_runs()
+                               if r.config.protocol == "candidates"]
+if len(seeds_at_natural_prevalence) >= 2:
+    st.plotly_chart(charts.reliability_figure(held_out_reliability(
+        test_rankings(seeds_at_natural_prevalence))))
+    st.caption("How far to trust the expected precision that discovery shows: for each seed, "
+               "the expected precision fitted on the other seeds against the share of hidden "
+               "edges found in that rank bin (bars: sd over seeds).")
 
 st.subheader(f"Metrics (mean ± sd over {len(runs)} seed{'s' if len(runs) > 1 else ''})")
 st.dataframe(charts.highlight_winners(format_metrics(summary, METHOD_LABELS), summary),

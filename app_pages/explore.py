@@ -16,9 +16,11 @@ MAX_ROWS = 2_000
 LINKS = {"pubmed": "PubMed", "regulator_gene": "Gene", "target_gene": "Gene",
          "string": "STRING"}
 DISCOVERY_COLUMNS = ["rank", "regulator", "target", "stability", "expected_precision",
-                     "regulator_degree", "target_degree", "rank_in_regulator", "rank_in_target",
-                     "status", "verdict", *LINKS]
-EVALUATION_COLUMNS = ["rank", "regulator", "target", "score", "status", "regulator_degree",
+                     "expected_precision_low", "expected_precision_high", "regulator_degree",
+                     "target_degree", "rank_in_regulator", "rank_in_target", "status", "verdict",
+                     *LINKS]
+EVALUATION_COLUMNS = ["rank", "regulator", "target", "score", "score_reverse", "status",
+                      "regulator_degree",
                       "target_degree", "rank_in_regulator", "rank_in_target", "verdict", *LINKS]
 
 st.title("Explore candidates")
@@ -61,6 +63,14 @@ event = st.dataframe(
         "expected_precision": st.column_config.NumberColumn(
             "expected precision", format="%.3f",
             help="Expected precision of the list down to this pair"),
+        "expected_precision_low": st.column_config.NumberColumn(
+            "from", format="%.3f", help="90 % interval of the expected precision: lower end"),
+        "expected_precision_high": st.column_config.NumberColumn(
+            "to", format="%.3f", help="90 % interval of the expected precision: upper end"),
+        "score_reverse": st.column_config.NumberColumn(
+            "score target → regulator", format="%.3f",
+            help="Both genes can regulate: the score of the other direction. Each row is "
+                 "turned to its likelier direction unless the network knows it"),
         "regulator_degree": st.column_config.NumberColumn(
             "regulator's known targets", help="Known edges out of the regulator"),
         "target_degree": st.column_config.NumberColumn(

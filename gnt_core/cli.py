@@ -139,9 +139,10 @@ def _model_options() -> argparse.ArgumentParser:
     group.add_argument("--softmax", default=defaults.softmax,
                        choices=["auto", "full", "sampled"])
     group.add_argument("--stacking", action=argparse.BooleanOptionalAction,
-                       help="a logistic layer over the SVM score, training degrees, |PCC| and "
-                       "paths of length 3, fitted on validation pairs; lifts the top of a list "
-                       "ranked across regulators; never used for tf-matched (default: the "
+                       help="rank through the ranker for the top of the list (boosted trees "
+                       "over the network's topological predictors and expression evidence, "
+                       "cross-fitted on training pairs) and a layer adding the SVM score, "
+                       "fitted on validation pairs; never used for tf-matched (default: the "
                        "preset's, on in default, off in paper)")
     return parent
 

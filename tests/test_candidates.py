@@ -63,7 +63,7 @@ def test_statuses_say_which_pairs_were_training_negatives(demo):
     pairs = candidate_pairs(demo)
     status = pd.Series(pair_statuses(pairs, split, demo.edges, demo.n_genes))
     negatives = len(split.train) + len(split.val) - len(split.train.positives) - len(
-        split.val.positives)
+        split.val.positives) + len(split.ranker_negatives)
     assert (status == TRAINING_NEGATIVE).sum() == negatives
     assert (status == TEST_POSITIVE).sum() == len(split.test.positives)
     assert (status == NOVEL).sum() == 0  # under candidates every universe pair is in the split

@@ -67,7 +67,8 @@ def test_splits_never_leak_and_follow_the_protocol(demo, protocol):
             assert np.isin(negatives[:, 0], demo.regulators).all()
             assert pair_set.prevalence == 0.5
         universe = keys(regulator_gene_pairs(n, demo.regulators), n)
-        used = keys(split.train.pairs, n) | keys(split.val.pairs, n)
+        used = (keys(split.train.pairs, n) | keys(split.val.pairs, n)
+                | keys(split.ranker_negatives, n))
         assert keys(split.test.pairs, n) == universe - used
         assert split.test.prevalence < 0.1
 

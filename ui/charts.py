@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from gnt_core.vocabulary import METHOD_LABELS, METRIC_LABELS
 
 METHOD_STYLE = {"gnt": ("#3366cc", "solid", 3), "gne_mlp": ("#990099", "solid", 2),
+                "ranker": ("#0099c6", "dashdot", 2),
                 "degree": ("#dc3912", "dash", 2), "pcc": ("#ff9900", "dash", 2),
                 "paths": ("#109618", "dash", 2),
                 "random": ("#7f7f7f", "dot", 2)}
@@ -65,6 +66,21 @@ def precision_at_k_figure(curves: dict, prevalence: float) -> go.Figure:
                   annotation_text="chance (prevalence)")
     fig.update_xaxes(type="log")
     return _layout(fig, "Precision among the top k test pairs", "k (log scale)", "precision")
+
+
+def reliability_figure(table: pd.DataFrame) -> go.Figure:
+    """Expected precision (the calibration, fitted on the other seeds) against the precision
+    observed on each held-out seed, by rank bin; on the diagonal when the estimate holds."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=table["predicted"], y=table["observed"], mode="markers+text", text=table["ranks"],
+        textposition="top center", name="rank bins",
+        error_y={"type": "data", "array": table["observed_sd"].fillna(0.0)}))
+    top = float(max(table["predicted"].max(), table["observed"].max(), 0.01)) * 1.1
+    fig.add_shape(type="line", x0=0, y0=0, x1=top, y1=top, line={"color": "#ccc",
+                                                                  "dash": "dot"})
+    return _layout(fig, "Reliability: expected against observed precision, by rank bin",
+                   "expected precision (other seeds)", "observed precision (held-out seed)")
 
 
 def highlight_winners(shown: pd.DataFrame, frame: pd.DataFrame):

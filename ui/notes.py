@@ -12,12 +12,27 @@ PRIOR_SHIFT = (
 )
 
 STACKING = (
-    "GNT's scores here come through the **stacking layer**: a logistic regression fitted on "
-    "the validation pairs only, over the SVM score, the two genes' training degrees, the "
-    "|correlation| of their profiles and the network paths between them (L3). Its weights, per "
-    "sd of each input, largest first: {weights}. Large weights on degrees or L3 mean that the "
-    "ranking leans on the known network's shape; the SVM's weight is what the embeddings add. "
-    "The paper configuration (or `gnt train --no-stacking`) ranks by the SVM alone."
+    "GNT's scores here come through the **ranker for the top of the list**: gradient-boosted "
+    "trees over 23 topological predictors of the training network (L3 both ways, common "
+    "neighbours, Adamic–Adar, PageRank, a low-rank score, degrees, …) and the expression "
+    "evidence of the two genes (Pearson, Spearman and partial correlation), fitted on the "
+    "training pairs only, each held-out edge scored on the network without it; then a logistic "
+    "layer, fitted on the validation pairs, adds the GNT SVM score. Layer weights, per sd of "
+    "each input: {weights}. The evidence the trees used most: {evidence}. The baseline "
+    "\"stack without GNT\" is the ranker alone: where GNT ties with it, the embedding added "
+    "nothing measurable to this ranking. The paper configuration (or `gnt train "
+    "--no-stacking`) ranks by the SVM alone."
+)
+
+TRANSFORMER_VERDICT = (
+    "**Does the transformer add anything here?** Not measurably, on the data we could test. "
+    "On the six shared BEELINE sets the same pipeline with an MLP encoder (the GNE-MLP "
+    "ablation, trained beside GNT on every run) ranks as well as the transformer: within one "
+    "sd in most cells, and inside the stacked ranking as well. One principled change that "
+    "could have made it matter — several expression tokens per gene over cell groups — was "
+    "selected on validation pairs and helped the MLP as much. What lifts the top of the list "
+    "is the known network's structure and the ranker built on it; compare GNT with the "
+    "\"stack without GNT\" and GNE-MLP rows below before crediting the embedding."
 )
 
 TRANSFORMER = """

@@ -123,3 +123,18 @@ def _thin(n: int) -> np.ndarray:
     head = np.arange(min(n, HEAD_POINTS))
     tail = np.geomspace(max(HEAD_POINTS, 1), n, TAIL_POINTS).round().astype(int) - 1
     return np.unique(np.concatenate([head, tail[(tail >= 0) & (tail < n)], [n - 1]]))
+
+
+def held_out_reliability(rankings: list[tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """Reliability of the calibration over evaluation runs (seeds), each run held out in turn:
+    fitted on the others, checked on it; per rank bin the mean over held-out runs of the
+    predicted and observed precision, and the observed precision's spread (sd over runs)."""
+    if len(rankings) < 2:
+        raise ValueError("a reliability check needs at least two evaluation runs")
+    tables = [reliability(Calibration.fit(rankings[:k] + rankings[k + 1:], []), *held)
+              for k, held in enumerate(rankings)]
+    stacked = pd.concat(tables)
+    summary = stacked.groupby("ranks", sort=False).agg(
+        pairs=("pairs", "first"), predicted=("predicted", "mean"),
+        observed=("observed", "mean"), observed_sd=("observed", "std"))
+    return summary.reset_index()

@@ -114,7 +114,8 @@ def orient_by_network(pairs: np.ndarray, edges: np.ndarray, n_genes: int) -> np.
 def pair_statuses(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
                   n_genes: int) -> np.ndarray:
     """Each pair's status word (see vocabulary): a training or validation positive, a test
-    positive, another known edge, a training negative, a test negative, or novel."""
+    positive, another known edge, a training negative (the ranker's negatives too), a test
+    negative, or novel."""
     keys = pair_keys(pairs, n_genes)
     status = np.full(len(pairs), NOVEL, dtype=object)
     if split is not None:
@@ -122,6 +123,7 @@ def pair_statuses(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
                                (split.test, TEST_NEGATIVE)):
             negatives = pair_set.pairs[pair_set.labels == 0]
             status[np.isin(keys, pair_keys(negatives, n_genes))] = word
+        status[np.isin(keys, pair_keys(split.ranker_negatives, n_genes))] = TRAINING_NEGATIVE
     status[np.isin(keys, pair_keys(edges, n_genes))] = KNOWN_NETWORK
     if split is not None:
         for pair_set, word in ((split.test, TEST_POSITIVE), (split.val, KNOWN_VAL),
@@ -291,6 +293,8 @@ def score_block(predictor: GNTLinkPredictor, dataset: Dataset, universe: str,
 
     pairs = block_pairs(dataset, universe, block)
     scores = score_pairs(predictor, pairs, device=device)
+    pairs, forward, reverse = with_directions(predictor, pairs, dataset.edges, dataset.n_genes,
+                                              device)
     names = pa.array(dataset.genes, type=pa.string())
     table = pa.table({
         "regulator": pa.DictionaryArray.from_arrays(pairs[:, 0].astype(np.int32), names),
@@ -300,11 +304,9 @@ def score_block(predictor: GNTLinkPredictor, dataset: Dataset, universe: str,
     pq.write_table(table, buffer)
     keep = top_k_per_regulator(pairs[:, 0], scores, top_k)
     sums, counts = target_means(pairs, scores, dataset.n_genes)
-    kept, forward, reverse = with_directions(predictor, pairs[keep], dataset.edges,
-                                             dataset.n_genes, device)
-    return ScoredBlock(buffer.getvalue().to_pybytes(), kept, scores[keep],
+    return ScoredBlock(buffer.getvalue().to_pybytes(), pairs[keep], scores[keep],
                        scores.astype(np.float32), sums, counts,
-                       np.column_stack([forward, reverse]))
+                       np.column_stack([forward, reverse])[keep])
 
 
 @contextmanager

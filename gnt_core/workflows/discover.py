@@ -29,7 +29,8 @@ from ..vocabulary import DISCOVER, NOVEL, Progress, no_progress
 
 MAX_DISCOVERY_PAIRS = 5_000_000  # per-pair running sums stay in memory
 DISCOVERY_COLUMNS = ("regulator", "target", "score", "rank", "status", "stability",
-                     "expected_precision", "expected_recall", "rank_sd", "percentile",
+                     "expected_precision", "expected_precision_low", "expected_precision_high",
+                     "expected_recall", "rank_sd", "percentile",
                      "rank_in_regulator", "rank_in_target", "regulator_degree", "target_degree",
                      "target_adjusted")
 
@@ -49,13 +50,16 @@ def evaluated_stacker(evaluations: list[Run]) -> Stacker | None:
 def calibrate(evaluations: list[Run]) -> Calibration | None:
     """Expected precision from the evaluation runs at natural prevalence (`candidates`)."""
     usable = [r for r in evaluations if r.config.protocol == "candidates"]
-    if not usable:
-        return None
+    return Calibration.fit(test_rankings(usable), [r.id for r in usable]) if usable else None
+
+
+def test_rankings(evaluations: list[Run]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(labels, GNT scores) of each evaluation run's test pairs."""
     rankings = []
-    for run in usable:
+    for run in evaluations:
         predictions = run.predictions()
         rankings.append((predictions["label"].to_numpy(), predictions["gnt"].to_numpy()))
-    return Calibration.fit(rankings, [r.id for r in usable])
+    return rankings
 
 
 def unknown_pairs(dataset: Dataset, universe: str) -> tuple[np.ndarray, np.ndarray]:
@@ -126,8 +130,13 @@ def discovery_table(dataset: Dataset, pairs: np.ndarray, values: dict[str, np.nd
     table = rank_table(pairs, values["score"], dataset, np.full(len(pairs), NOVEL, dtype=object),
                        extra={"stability": values["stability"], "rank_sd": values["rank_sd"]})
     if calibration is None:
-        table["expected_precision"] = table["expected_recall"] = np.nan
+        for column in ("expected_precision", "expected_precision_low",
+                       "expected_precision_high", "expected_recall"):
+            table[column] = np.nan
     else:
+        ranks = table["rank"].to_numpy()
         table["expected_precision"], table["expected_recall"] = calibration.expected(
-            table["rank"].to_numpy(), len(table))
+            ranks, len(table))
+        table["expected_precision_low"], table["expected_precision_high"] = (
+            calibration.interval(ranks, len(table)))
     return table[list(DISCOVERY_COLUMNS)]

@@ -1,0 +1,107 @@
+"""Novel pairs against a reference that the training network does not contain.
+
+    .venv/bin/python benchmarks/bench_reference.py [--seeds 0,1,2] [--out DIR]
+
+For each training set and seed, one evaluation run (candidates protocol, the default settings)
+ranks the test pairs. Its test negatives are the pairs that are NOT edges of the training
+network and were never fitted on: novel pairs. Each method's top 100 and top 1,000 novel pairs
+are checked against a reference network of the same cells that was not trained on (edges by
+gene symbol, either direction, pairs of genes that both data sets hold), and against chance
+(the reference's share of the novel pairs). The references here are other BEELINE networks
+(ChIP-seq of the cell type, STRING), not literature-curated edges: a curated reference such as
+TRRUST is not available offline; with one, add it to PAIRS as a folder holding a
+BL--network.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from select_stacking import SHARED
+from tables import mean_sd_markdown
+
+from gnt_core.io import load_beeline_folder
+from gnt_core.settings import RunSettings
+from gnt_core.store.run import Run
+from gnt_core.store.storage import write_bytes, write_table
+from gnt_core.workflows.pipeline import run_pipeline
+
+PAIRS = {  # training set: references (other networks of the same cells)
+    "beeline-mesc/nonspecific": ["beeline-mesc/specific", "beeline-mesc/string"],
+    "beeline-mesc/string": ["beeline-mesc/specific", "beeline-mesc/nonspecific"],
+    "beeline-mdc/nonspecific": ["beeline-mdc/specific"],
+}
+METHODS = ("gnt", "gne_mlp", "ranker", "paths", "degree", "pcc")
+TOPS = (100, 1000)
+
+
+def edge_keys(frame: pd.DataFrame, a: str, b: str) -> set[tuple[str, str]]:
+    """Unordered symbol pairs, upper-cased."""
+    return {tuple(sorted((str(x).upper(), str(y).upper())))
+            for x, y in zip(frame[a], frame[b], strict=True)}
+
+
+def reference_edges(name: str) -> set[tuple[str, str]]:
+    table = pd.read_csv(SHARED / name / "BL--network.csv")
+    return edge_keys(table, table.columns[0], table.columns[1])
+
+
+def novel_hits(run: Run, reference: set, genes: set[str]) -> list[dict]:
+    predictions = run.predictions()
+    novel = predictions[predictions["label"] == 0]
+    both = novel["gene_a"].str.upper().isin(genes) & novel["gene_b"].str.upper().isin(genes)
+    novel = novel[both]
+    hit = np.array([tuple(sorted((a.upper(), b.upper()))) in reference
+                    for a, b in zip(novel["gene_a"], novel["gene_b"], strict=True)])
+    rows = []
+    for method in (m for m in METHODS if m in novel.columns):
+        order = np.argsort(-novel[method].to_numpy(), kind="stable")
+        rows.append({"method": method, "novel_pairs": len(novel),
+                     **{f"top_{k}": int(hit[order[:k]].sum()) for k in TOPS}})
+    rows.append({"method": "chance", "novel_pairs": len(novel),
+                 **{f"top_{k}": k * hit.mean() for k in TOPS}})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--out", type=Path,
+                        default=Path(__file__).parent / "results" / "reference")
+    args = parser.parse_args()
+    rows = []
+    for name, references in PAIRS.items():
+        if not (SHARED / name).is_dir():
+            continue
+        data = load_beeline_folder(SHARED / name)
+        for seed in map(int, args.seeds.split(",")):
+            settings = RunSettings(protocol="candidates", seed=seed)
+            settings = replace(settings, train=replace(settings.train, seed=seed))
+            with tempfile.TemporaryDirectory() as folder:
+                run = Run(Path(folder) / "run")
+                run_pipeline(data, settings, run)
+                for reference in references:
+                    other = load_beeline_folder(SHARED / reference)
+                    genes = {g.upper() for g in data.genes} & {g.upper() for g in other.genes}
+                    known = edge_keys(pd.DataFrame(np.asarray(data.genes)[data.edges]), 0, 1)
+                    found = reference_edges(reference) - known
+                    rows += [{"training set": name, "reference": reference, "seed": seed,
+                              "reference_edges_novel": len(found), **row}
+                             for row in novel_hits(run, found, genes)]
+            write_table(args.out / "reference.csv", pd.DataFrame(rows))
+            print(f"{name} / seed {seed}: done", flush=True)
+    lines = [f"# Novel pairs against references not trained on (seeds {args.seeds})", "",
+             f"Command: `.venv/bin/python benchmarks/bench_reference.py --seeds {args.seeds}`",
+             "", "Reference edges among each method's top 100 and top 1,000 novel pairs.", "",
+             *mean_sd_markdown(pd.DataFrame(rows), ["training set", "reference", "method"],
+                               tuple(f"top_{k}" for k in TOPS))]
+    write_bytes(args.out / "reference.md", ("\n".join(lines) + "\n").encode())
+
+
+if __name__ == "__main__":
+    main()
