@@ -45,6 +45,7 @@ TREE_PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 15,
                "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
                "lambda_l2": 1.0, "verbose": -1, "deterministic": True, "force_row_wise": True}
 TREES = 300
+MANY_ROWS = 200_000  # below this one thread is as fast, and never stalls on a busy machine
 
 
 @dataclass
@@ -175,7 +176,8 @@ def natural_weight(n_positives: int, n_negatives: int, can_regulate: np.ndarray)
 def _fit_trees(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray, seed: int) -> str:
     import lightgbm
 
-    params = TREE_PARAMS | {"seed": seed, "num_threads": max(1, min(os.cpu_count() or 1, 8))}
+    threads = 1 if len(rows) < MANY_ROWS else max(1, min(os.cpu_count() or 1, 8))
+    params = TREE_PARAMS | {"seed": seed, "num_threads": threads}
     data = lightgbm.Dataset(rows, labels, weight=weights, feature_name=list(EVIDENCE_FEATURES),
                             free_raw_data=True)
     return lightgbm.train(params, data, num_boost_round=TREES).model_to_string()
