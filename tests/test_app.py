@@ -134,15 +134,18 @@ def test_train_evaluate_explore_curate_runs_export(home):
     at.switch_page("app_pages/evaluate.py").run()
     assert not at.exception
     assert at.header[0].value == "Test performance — candidates protocol"
-    assert len(at.get("plotly_chart")) == 3  # ROC, PR, precision at k
+    assert len(at.get("plotly_chart")) == 4  # ROC, PR, precision at k, reliability (2 seeds)
     assert "Verdict" in texts(at) and "GNT" in texts(at)
     assert any(e.label.startswith("Method notes") for e in at.expander)
     assert "prior shift" not in texts(at)  # candidates training is not regulator-balanced
-    assert "stacking layer" in texts(at) and "SVM score" in texts(at)  # the default's layer
+    assert "ranker for the top of the list" in texts(at) and "SVM score" in texts(at)
+    assert "transformer add anything here?** Not measurably" in texts(at)
     table = at.dataframe[0].value
-    assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)", "degree (baseline)",
+    assert list(table["method"]) == ["GNT", "GNE-MLP (ablation)",
+                                     "stack without GNT (baseline)", "degree (baseline)",
                                      "|PCC| (baseline)", "network paths L3 (baseline)",
                                      "random (baseline)"]
+    assert "precision at 50" in table.columns
     assert "±" in table["AUROC"].iloc[0]  # two seeds
     next(s for s in at.slider if s.label.startswith("Call the N")).set_value(10).run()
     assert not at.exception

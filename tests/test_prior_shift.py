@@ -75,7 +75,10 @@ def test_no_worse_than_the_priors_on_genelinks_split(tmp_path, network):
     assert "slope 1." in notes.PRIOR_SHIFT.format(slope=1.04)  # the app's note for this run
     split = run.split(run.dataset())
     reopened = run.predictor().decision_function(split.test.pairs)
-    assert roc_auc_score(split.test.labels, reopened) == pytest.approx(test["gnt"]["auroc"])
+    # the run scored its test pairs inside the candidate universe, in other batches: the
+    # batched SVM's last bits may reorder a near-tie of the ranker's discrete scores
+    assert roc_auc_score(split.test.labels, reopened) == pytest.approx(test["gnt"]["auroc"],
+                                                                         abs=2e-5)
 
 
 def test_the_paper_preset_and_tf_matched_tests_are_not_shifted(demo):

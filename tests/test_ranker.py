@@ -77,6 +77,7 @@ def test_either_way_is_the_union_of_two_directions():
     union = either_way(np.log([p / (1 - p)]), np.log([q / (1 - q)]))
     assert 1 / (1 + np.exp(-union[0])) == pytest.approx(1 - 0.8 * 0.5)
     assert either_way(np.array([1.5]), np.array([np.nan]))[0] == 1.5
+    assert either_way(np.array([np.nan]), np.array([-0.5]))[0] == -0.5
 
 
 def test_the_ranker_saves_as_text_and_loads_the_same(demo, tmp_path):
@@ -92,6 +93,8 @@ def test_the_ranker_saves_as_text_and_loads_the_same(demo, tmp_path):
     network = NetworkEvidence.from_edges(split.train.positives, demo.n_genes)
     assert again(network, evidence, split.test.pairs) == pytest.approx(
         ranker(network, evidence, split.test.pairs))
+    flipped = ranker(network, evidence, split.test.pairs[:, ::-1])
+    assert flipped == pytest.approx(ranker(network, evidence, split.test.pairs))  # unordered
     with pytest.raises(ValueError, match="older GNT Explorer"):
         TopRanker.from_arrays({"coef": np.zeros(2)})
 

@@ -117,18 +117,20 @@ class GNTLinkPredictor(BaseEstimator):
 
     def directed_scores(self, pairs: np.ndarray, device: str = "auto"
                         ) -> tuple[np.ndarray, np.ndarray]:
-        """Scores of i → j and of j → i (NaN where j cannot regulate or there is no ranker:
-        the SVM is symmetric): the stacking layer over each direction's ranker log-odds."""
+        """Scores of i → j and of j → i: the stacking layer over each direction's ranker
+        log-odds (NaN where that direction's regulator side cannot regulate; without a ranker
+        the SVM's one score, as it is symmetric, and NaN)."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         if getattr(self, "stack_", None) is None:
             return self.decision_function(pairs, device), np.full(len(pairs), np.nan)
         svm = self.svm_decision(pairs, device)
-        forward, reverse = self.ranker_.both_ways(*self.evidence_, pairs)
-        scores = [self.stack_(np.column_stack([np.nan_to_num(side, nan=0.0), svm]))
-                  for side in (forward, reverse)]
-        if getattr(self, "prior_", None) is not None:
-            scores = [self.prior_(scores[0], pairs), self.prior_(scores[1], pairs[:, ::-1])]
-        return scores[0], np.where(np.isnan(reverse), np.nan, scores[1])
+        prior = getattr(self, "prior_", None)
+        sides = []
+        for side in self.ranker_.both_ways(*self.evidence_, pairs):
+            score = self.stack_(np.column_stack([np.nan_to_num(side), svm]))
+            score = score if prior is None else prior(score, pairs)  # the prior is symmetric
+            sides.append(np.where(np.isnan(side), np.nan, score))
+        return sides[0], sides[1]
 
     def fit_embeddings(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
                        progress: Callable[[EpochReport], None] | None = None

@@ -82,13 +82,16 @@ class TopRanker:
 
     def both_ways(self, network: NetworkEvidence, expression: ExpressionEvidence,
                   pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Log-odds of i → j and of j → i (NaN where j cannot regulate)."""
+        """Log-odds of i → j and of j → i, each NaN where its regulator side cannot regulate
+        (a pair of two genes that cannot is scored as listed)."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        forward = self.directed(network, expression, pairs)
-        reverse = np.full(len(pairs), np.nan)
-        both = self.can_regulate[pairs[:, 1]]
-        if both.any():
-            reverse[both] = self.directed(network, expression, pairs[both, ::-1])
+        sides = self.can_regulate[pairs]
+        scored = (sides[:, 0] | ~sides[:, 1], sides[:, 1])
+        forward, reverse = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
+        for out, which, oriented in ((forward, scored[0], pairs), (reverse, scored[1],
+                                                                  pairs[:, ::-1])):
+            if which.any():
+                out[which] = self.directed(network, expression, oriented[which])
         return forward, reverse
 
     def __call__(self, network: NetworkEvidence, expression: ExpressionEvidence,
@@ -126,10 +129,11 @@ class TopRanker:
 
 
 def either_way(forward: np.ndarray, reverse: np.ndarray) -> np.ndarray:
-    """Log-odds of "i → j or j → i" from the two directed log-odds (NaN reverse: i → j)."""
-    p, q = expit(forward), expit(np.nan_to_num(reverse, nan=-np.inf))
-    union = 1 - (1 - p) * (1 - q)
-    return np.where(np.isnan(reverse), forward, logit(np.clip(union, 1e-15, 1 - 1e-15)))
+    """Log-odds of "i → j or j → i" from the two directed log-odds (a NaN side: the other
+    direction alone). Symmetric: a pair scores the same listed either way."""
+    p, q = (expit(np.nan_to_num(side, nan=-np.inf)) for side in (forward, reverse))
+    union = logit(np.clip(1 - (1 - p) * (1 - q), 1e-15, 1 - 1e-15))
+    return np.where(np.isnan(reverse), forward, np.where(np.isnan(forward), reverse, union))
 
 
 def regulator_mask(train: PairSet, n_genes: int) -> np.ndarray:
