@@ -1,4 +1,5 @@
-"""Novel pairs against a reference that the training network does not contain.
+"""Novel pairs against a reference that the training network does not contain, and the
+reliability of the expected precision.
 
     .venv/bin/python benchmarks/bench_reference.py [--seeds 0,1,2] [--out DIR]
 
@@ -11,6 +12,10 @@ gene symbol, either direction, pairs of genes that both data sets hold), and aga
 (ChIP-seq of the cell type, STRING), not literature-curated edges: a curated reference such as
 TRRUST is not available offline; with one, add it to PAIRS as a folder holding a
 BL--network.csv.
+
+The same runs check the calibrated head (science/calibration.py): for each seed, the expected
+precision fitted on the other seeds' test rankings against the precision observed on its own,
+by rank bin (reliability.md).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from select_stacking import SHARED
 from tables import mean_sd_markdown
 
 from gnt_core.io import load_beeline_folder
+from gnt_core.science.calibration import held_out_reliability
 from gnt_core.settings import RunSettings
 from gnt_core.store.run import Run
 from gnt_core.store.storage import write_bytes, write_table
@@ -74,17 +80,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).parent / "results" / "reference")
     args = parser.parse_args()
-    rows = []
+    rows, reliability = [], []
     for name, references in PAIRS.items():
         if not (SHARED / name).is_dir():
             continue
         data = load_beeline_folder(SHARED / name)
+        rankings = []
         for seed in map(int, args.seeds.split(",")):
             settings = RunSettings(protocol="candidates", seed=seed)
             settings = replace(settings, train=replace(settings.train, seed=seed))
             with tempfile.TemporaryDirectory() as folder:
                 run = Run(Path(folder) / "run")
                 run_pipeline(data, settings, run)
+                predictions = run.predictions()
+                rankings.append((predictions["label"].to_numpy(),
+                                 predictions["gnt"].to_numpy()))
                 for reference in references:
                     other = load_beeline_folder(SHARED / reference)
                     genes = {g.upper() for g in data.genes} & {g.upper() for g in other.genes}
@@ -95,12 +105,24 @@ def main() -> None:
                              for row in novel_hits(run, found, genes)]
             write_table(args.out / "reference.csv", pd.DataFrame(rows))
             print(f"{name} / seed {seed}: done", flush=True)
+        if len(rankings) > 1:
+            reliability.append(held_out_reliability(rankings).assign(**{"training set": name}))
     lines = [f"# Novel pairs against references not trained on (seeds {args.seeds})", "",
              f"Command: `.venv/bin/python benchmarks/bench_reference.py --seeds {args.seeds}`",
              "", "Reference edges among each method's top 100 and top 1,000 novel pairs.", "",
              *mean_sd_markdown(pd.DataFrame(rows), ["training set", "reference", "method"],
                                tuple(f"top_{k}" for k in TOPS))]
     write_bytes(args.out / "reference.md", ("\n".join(lines) + "\n").encode())
+    if reliability:
+        table = pd.concat(reliability)
+        write_table(args.out / "reliability.csv", table)
+        lines = [f"# Reliability of the expected precision (seeds {args.seeds})", "",
+                 "Each seed's test ranking against the calibration fitted on the other seeds; "
+                 "mean over held-out seeds (observed: ± sd).", "",
+                 "| training set | ranks | pairs | expected | observed |", "|---|---|---|---|---|"]
+        lines += [f"| {r['training set']} | {r.ranks} | {r.pairs} | {r.predicted:.3f} | "
+                  f"{r.observed:.3f} ± {r.observed_sd:.3f} |" for _, r in table.iterrows()]
+        write_bytes(args.out / "reliability.md", ("\n".join(lines) + "\n").encode())
 
 
 if __name__ == "__main__":

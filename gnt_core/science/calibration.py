@@ -29,8 +29,8 @@ from sklearn.isotonic import IsotonicRegression
 
 HEAD_POINTS = 2_000  # the head of the ranking is kept at full resolution
 TAIL_POINTS = 400  # then log-spaced points
-PRIOR_PAIRS = 20  # the weight of the prior, in pairs
-PRIOR_HEAD = 200  # the prior: the precision of the first 200 pairs (pooled over runs)
+PRIOR_PAIRS = 5  # the weight of the prior, in pairs
+PRIOR_HEAD = 100  # the prior: the precision of the first 100 pairs (pooled over runs)
 INTERVAL = (0.05, 0.95)
 RELIABILITY_BINS = (1, 11, 26, 51, 101, 251, 501, 1001, 2501)
 
