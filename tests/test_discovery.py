@@ -49,6 +49,17 @@ def test_novel_pairs_are_never_known_edges(hidden):
     assert discovery.config.settings.train.epochs == summary["epochs"]
 
 
+def test_pairs_of_two_regulators_are_scored_both_ways_and_listed_the_likelier_way(hidden):
+    _, _, visible, discovery, _ = hidden
+    table = discovery.candidates()
+    regulators = set(np.asarray(visible.genes)[visible.regulators])
+    both = table["regulator"].isin(regulators) & table["target"].isin(regulators)
+    assert both.any() and (~both).any()
+    assert table.loc[both, ["score_forward", "score_reverse"]].notna().all().all()
+    assert (table.loc[both, "score_forward"] >= table.loc[both, "score_reverse"]).all()
+    assert table.loc[~table["target"].isin(regulators), "score_reverse"].isna().all()
+
+
 def test_hidden_edges_rank_as_well_as_evaluation_reported(hidden):
     metrics, split, visible, discovery, _ = hidden
     table = discovery.candidates()
@@ -66,8 +77,8 @@ def test_hidden_edges_rank_as_well_as_evaluation_reported(hidden):
 def test_no_pair_is_scored_by_a_model_that_had_it_as_a_negative(demo):
     known, unknown = unknown_pairs(demo, "regulators")
     settings = replace(SETTINGS, train=TrainConfig(epochs=2))
-    percentile, records = cross_fit_percentiles(demo.expression, known, unknown, settings,
-                                                seed=3, folds=3)
+    percentile, records, _ = cross_fit_percentiles(demo.expression, known, unknown, settings,
+                                                   seed=3, folds=3)
     scored = np.concatenate([r.scored for r in records])
     assert len(records) == 3 and np.array_equal(np.sort(scored),
                                                 np.sort(pair_keys(unknown, demo.n_genes)))

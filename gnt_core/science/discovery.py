@@ -49,36 +49,50 @@ class Consensus:
     rank_sum: np.ndarray | None = None
     rank_squares: np.ndarray | None = None
     top_hits: np.ndarray | None = None
+    direction_sum: np.ndarray | None = None  # (n, 2): scores i → j and j → i, summed
+    direction_count: np.ndarray | None = None
 
-    def add(self, seed: int, percentile: np.ndarray) -> None:
+    def add(self, seed: int, percentile: np.ndarray,
+            directions: np.ndarray | None = None) -> None:
+        """One seed's percentiles, and its directed scores (n, 2; NaN where not scored)."""
         rank = rankdata(-percentile, method="ordinal").astype(np.float64)
         if self.percentile_sum is None:
             self.percentile_sum, self.rank_sum = np.zeros(self.n_pairs), np.zeros(self.n_pairs)
             self.rank_squares, self.top_hits = np.zeros(self.n_pairs), np.zeros(self.n_pairs)
+            self.direction_sum = np.zeros((self.n_pairs, 2))
+            self.direction_count = np.zeros((self.n_pairs, 2))
         self.seeds.append(seed)
         self.percentile_sum += percentile
         self.rank_sum += rank
         self.rank_squares += rank * rank
         self.top_hits += rank <= self.top_n
+        if directions is not None:
+            self.direction_sum += np.nan_to_num(directions)
+            self.direction_count += ~np.isnan(directions)
 
     def result(self) -> dict[str, np.ndarray]:
         k = len(self.seeds)
         mean_rank = self.rank_sum / k
         variance = (self.rank_squares - k * mean_rank**2) / max(k - 1, 1)
+        with np.errstate(invalid="ignore"):
+            directions = self.direction_sum / self.direction_count  # NaN: never scored
         return {"score": self.percentile_sum / k, "stability": self.top_hits / k,
                 "rank_sd": np.sqrt(np.clip(variance, 0.0, None)) if k > 1
-                else np.full(self.n_pairs, np.nan)}
+                else np.full(self.n_pairs, np.nan),
+                "score_forward": directions[:, 0], "score_reverse": directions[:, 1]}
 
 
 def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np.ndarray,
                           settings: RunSettings, *, seed: int, folds: int = 3,
                           device: str = "auto", stacker: Stacker | None = None
-                          ) -> tuple[np.ndarray, list[FoldRecord]]:
+                          ) -> tuple[np.ndarray, list[FoldRecord], np.ndarray]:
     """Each unknown pair's percentile within its fold (1 = the fold's best), scored by the fold
     model that never saw it; and what each fold model was fitted on and scored. With a
     `stacker` (the evaluation's, fitted on its validation pairs: discovery has none) each fold
     also fits the ranker (ranker.py) on the known edges and negatives of the other folds, and
-    the stacker turns its score and the fold's SVM score into the final score."""
+    the stacker turns its score and the fold's SVM score into the final score, and pairs of
+    two genes that can regulate are scored both ways (the third result, (n, 2), NaN
+    elsewhere)."""
     if folds < 2:
         raise ValueError("cross-fitting needs at least 2 folds")
     n_genes = len(expression)
@@ -90,6 +104,7 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     predictor.fit_embeddings(expression, positives, None)
     evidence = ExpressionEvidence.from_expression(expression, seed) if stacker else None
     percentile = np.empty(len(unknown))
+    directions = np.full((len(unknown), 2), np.nan)
     records = []
     for fold in range(folds):
         scored = np.flatnonzero(fold_of == fold)
@@ -106,7 +121,10 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
             ranker = TopRanker.fit(train, evidence, drawn[n_svm:], bags=1, seed=seed)
             predictor.use_ranking(ranker, stacker, expression)
         scores = predictor.decision_function(unknown[scored], device=device)
+        if stacker is not None:
+            both = scored[ranker.can_regulate[unknown[scored]].all(axis=1)]
+            directions[both] = np.column_stack(predictor.directed_scores(unknown[both], device))
         percentile[scored] = rankdata(scores, method="average") / len(scores)
         records.append(FoldRecord(seed, fold, pair_keys(drawn, n_genes),
                                   pair_keys(unknown[scored], n_genes)))
-    return percentile, records
+    return percentile, records, directions

@@ -590,8 +590,9 @@ def collect_garbage(root: Path | str | None = None, *, older_than_days: float | 
 def read_pair_table(path: Path) -> pd.DataFrame:
     """A CSV of gene pairs; gene names stay text (a gene called 'NA' or '1' is kept as is).
     A candidate table of an older version gets today's status column."""
-    table = pd.read_csv(path, keep_default_na=False, na_values={"expected_precision": [""],
-                        "expected_recall": [""], "rank_sd": [""]},
+    numbers = ("expected_precision", "expected_precision_low", "expected_precision_high",
+               "expected_recall", "rank_sd", "score_forward", "score_reverse")
+    table = pd.read_csv(path, keep_default_na=False, na_values=dict.fromkeys(numbers, [""]),
                         dtype={"regulator": str, "target": str, "gene_a": str, "gene_b": str,
                                "known": str, "status": str})
     return _with_status(table) if "known" in table.columns else table

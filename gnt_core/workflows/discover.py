@@ -30,7 +30,7 @@ from ..vocabulary import DISCOVER, NOVEL, Progress, no_progress
 MAX_DISCOVERY_PAIRS = 5_000_000  # per-pair running sums stay in memory
 DISCOVERY_COLUMNS = ("regulator", "target", "score", "rank", "status", "stability",
                      "expected_precision", "expected_precision_low", "expected_precision_high",
-                     "expected_recall", "rank_sd", "percentile",
+                     "expected_recall", "score_forward", "score_reverse", "rank_sd", "percentile",
                      "rank_in_regulator", "rank_in_target", "regulator_degree", "target_degree",
                      "target_adjusted")
 
@@ -104,10 +104,10 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
     stacker = evaluated_stacker(evaluations) if settings.uses_stacking else None
     report("discover", 0, len(seeds), {})
     for done, seed in enumerate(seeds, start=1):
-        percentile, _ = cross_fit_percentiles(dataset.expression, known, unknown, settings,
-                                              seed=seed, folds=discovery.folds, device=device,
-                                              stacker=stacker)
-        consensus.add(seed, percentile)
+        percentile, _, directions = cross_fit_percentiles(
+            dataset.expression, known, unknown, settings, seed=seed, folds=discovery.folds,
+            device=device, stacker=stacker)
+        consensus.add(seed, percentile, directions)
         report("discover", done, len(seeds), {})
     calibration = calibrate(evaluations)
     table = discovery_table(dataset, unknown, consensus.result(), calibration)
@@ -126,9 +126,15 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
 
 def discovery_table(dataset: Dataset, pairs: np.ndarray, values: dict[str, np.ndarray],
                     calibration: Calibration | None) -> pd.DataFrame:
-    """The ranked novel pairs with stability, rank sd and expected precision / recall."""
+    """The ranked novel pairs with stability, rank sd and expected precision / recall; a pair
+    of two regulators in its likelier direction, with the mean scores of both (over seeds)."""
+    forward, reverse = values["score_forward"], values["score_reverse"]
+    flip = reverse > forward
+    pairs = np.where(flip[:, None], pairs[:, ::-1], pairs)
+    directions = (np.where(flip, reverse, forward), np.where(flip, forward, reverse))
     table = rank_table(pairs, values["score"], dataset, np.full(len(pairs), NOVEL, dtype=object),
-                       extra={"stability": values["stability"], "rank_sd": values["rank_sd"]})
+                       extra={"stability": values["stability"], "rank_sd": values["rank_sd"]},
+                       directions=directions)
     if calibration is None:
         for column in ("expected_precision", "expected_precision_low",
                        "expected_precision_high", "expected_recall"):
