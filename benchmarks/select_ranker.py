@@ -25,15 +25,15 @@ was fitted on). Writes validation.csv and validation.md.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from select_rank_layer import stratified_half
 from select_stacking import SHARED
+from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
 
-from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.pair_evidence import ExpressionEvidence
@@ -41,10 +41,8 @@ from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.ranker import TopRanker
 from gnt_core.science.splits import PairSet, pair_keys, regulator_gene_pairs
 from gnt_core.science.stacking import Stacker
-from gnt_core.settings import RunSettings
 from gnt_core.store.storage import write_bytes, write_table
-from gnt_core.vocabulary import METRIC_LABELS, no_progress
-from gnt_core.workflows.pipeline import make_split
+from gnt_core.vocabulary import METRIC_LABELS
 
 SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/nonspecific",
         "beeline-mesc/string", "beeline-mhsc-l/specific"]
@@ -64,16 +62,6 @@ def validation_list(data, split) -> PairSet:
                    np.r_[np.ones(len(positives)), np.zeros(len(unknown))].astype(np.int8))
 
 
-def halves(labels: np.ndarray, seed: int) -> np.ndarray:
-    """A stratified random half of the pairs (True) and the rest."""
-    rng = np.random.default_rng(seed)
-    half = np.zeros(len(labels), dtype=bool)
-    for label in (0, 1):
-        members = np.flatnonzero(labels == label)
-        half[rng.choice(members, len(members) // 2, replace=False)] = True
-    return half
-
-
 def layered(model: GNTLinkPredictor, val: PairSet, listed: PairSet, natural: bool,
             seed: int) -> np.ndarray:
     """The ranker + SVM layer, each half of the validation pairs fitting the layer that scores
@@ -82,7 +70,7 @@ def layered(model: GNTLinkPredictor, val: PairSet, listed: PairSet, natural: boo
     list_inputs = np.column_stack([model.ranker_score(listed.pairs),
                                    model.svm_decision(listed.pairs)])
     n_genes = model.featurizer_.embeddings.shape[0]
-    half = halves(val.labels, seed)
+    half = stratified_half(val.labels, seed)
     listed_keys = pair_keys(listed.pairs, n_genes)
     in_half = np.isin(listed_keys, pair_keys(val.pairs[half], n_genes))
     elsewhere = ~np.isin(listed_keys, pair_keys(val.pairs, n_genes))  # candidates' unknown pairs
@@ -109,13 +97,7 @@ def _weighted_layer(inputs: np.ndarray, labels: np.ndarray, weight: float, seed:
 
 
 def cell(name: str, protocol: str, seed: int) -> list[dict]:
-    folder = SHARED / name
-    data = load_beeline_folder(folder)
-    settings = RunSettings(protocol=protocol, seed=seed, ablation=False,
-                           split_dir=str(folder / "splits-genelink") if protocol == "given"
-                           else None)
-    settings = replace(settings, train=replace(settings.train, seed=seed))
-    split = make_split(data, settings, no_progress, {})
+    data, settings, split, _, _ = natural_prevalence_split(name, protocol, seed)
     model = GNTLinkPredictor.from_settings(settings).fit(
         data.expression, split.train, split.val, ranker_negatives=split.ranker_negatives)
     listed = validation_list(data, split)
