@@ -18,7 +18,7 @@ from ..settings import (
 )
 from .device import resolve_device
 from .embedding import EpochReport, TrainResult, train_gene_embeddings
-from .pair_evidence import ExpressionEvidence, NetworkEvidence
+from .pair_evidence import ExpressionEvidence
 from .pair_features import PairFeaturizer, parse_features
 from .prior_shift import RegulatorPrior, is_regulator_balanced
 from .ranker import TopRanker
@@ -106,8 +106,7 @@ class GNTLinkPredictor(BaseEstimator):
         taken from this expression and the training network."""
         self.ranker_, self.stack_ = ranker, stacker
         if ranker is not None:
-            self.evidence_ = (NetworkEvidence.from_edges(self.featurizer_.edges,
-                                                         len(expression), self.config.seed),
+            self.evidence_ = (ranker.network(self.featurizer_.edges, len(expression)),
                               ExpressionEvidence.from_expression(expression, self.config.seed))
         return self
 

@@ -36,7 +36,7 @@ from .pair_evidence import (
     NetworkEvidence,
     pair_evidence,
 )
-from .splits import PairSet
+from .splits import PairSet, pair_keys
 
 RANKER_FOLDS = 5
 RANKER_BAGS = 3
@@ -54,6 +54,8 @@ class TopRanker:
 
     models: list[str]
     can_regulate: np.ndarray  # (N,) bool: genes that may be the regulator side of a pair
+    folds: int = RANKER_FOLDS
+    seed: int = 0  # with `folds`, which fold each training edge was held out in
 
     @classmethod
     def fit(cls, train: PairSet, expression: ExpressionEvidence,
@@ -71,7 +73,12 @@ class TopRanker:
             rows, labels, weights = cross_fitted_rows(train.positives, negatives, expression,
                                                       can_regulate, folds, seed * 1009 + bag)
             models.append(_fit_trees(rows, labels, weights, seed * 1009 + bag))
-        return cls(models, can_regulate)
+        return cls(models, can_regulate, folds, seed)
+
+    def network(self, edges: np.ndarray, n_genes: int) -> TrainingNetwork:
+        """The training network `edges` (the training positives, in fitting order) as this
+        ranker scores pairs on it."""
+        return TrainingNetwork(np.asarray(edges), n_genes, self.folds, self.seed)
 
     def directed(self, network: NetworkEvidence, expression: ExpressionEvidence,
                  pairs: np.ndarray) -> np.ndarray:
@@ -116,7 +123,8 @@ class TopRanker:
                         strict=True))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"ranker_models": np.array(self.models), "can_regulate": self.can_regulate}
+        return {"ranker_models": np.array(self.models), "can_regulate": self.can_regulate,
+                "ranker_folds": np.array([self.folds, self.seed])}
 
     @classmethod
     def from_arrays(cls, arrays) -> TopRanker:
@@ -124,8 +132,51 @@ class TopRanker:
             raise ValueError("This run was ranked by an older GNT Explorer (a stacking layer "
                              "without the ranker for the top of the list). Train the run "
                              "again.")
+        folds, seed = map(int, arrays["ranker_folds"])
         return cls([str(text) for text in arrays["ranker_models"]],
-                   np.asarray(arrays["can_regulate"], dtype=bool))
+                   np.asarray(arrays["can_regulate"], dtype=bool), folds, seed)
+
+
+@dataclass
+class TrainingNetwork:
+    """The training network as the ranker sees it when it scores: a pair that is a training
+    edge (either way) is described by the network without the fold its edge was held out in
+    during fitting, as its fitting row was — no edge scores itself, and a known edge ranks
+    among unseen pairs as if it were one (a peer's split may list training edges as test
+    pairs). Any other pair is described by the whole network."""
+
+    edges: np.ndarray  # the training positives, in fitting order
+    n_genes: int
+    folds: int
+    seed: int
+
+    def features(self, pairs: np.ndarray) -> np.ndarray:
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        rows = self._network(None).features(pairs)
+        keys = pair_keys(self.edges, self.n_genes)
+        order = np.argsort(keys)
+        at = np.searchsorted(keys[order], pair_keys(pairs, self.n_genes))
+        at = np.clip(at, 0, max(len(keys) - 1, 0))
+        known = keys[order][at] == pair_keys(pairs, self.n_genes) if len(keys) else at < 0
+        fold = np.where(known, edge_folds(len(keys), self.folds, self.seed)[order][at], -1)
+        for k in np.unique(fold[fold >= 0]):
+            members = np.flatnonzero(fold == k)
+            rows[members] = self._network(int(k)).features(pairs[members])
+        return rows
+
+    def _network(self, fold: int | None) -> NetworkEvidence:
+        """The whole network (None) or the network without one fold's edges, built once."""
+        cache = self.__dict__.setdefault("_built", {})
+        if fold not in cache:
+            keep = (np.ones(len(self.edges), bool) if fold is None else
+                    edge_folds(len(self.edges), self.folds, self.seed) != fold)
+            cache[fold] = NetworkEvidence.from_edges(self.edges[keep], self.n_genes, self.seed)
+        return cache[fold]
+
+
+def edge_folds(n_edges: int, folds: int, seed: int) -> np.ndarray:
+    """The fold each training edge is held out in (bag 0 of a ranker fitted with `seed`)."""
+    return np.random.default_rng(seed * 1009).permutation(n_edges) % folds
 
 
 def either_way(forward: np.ndarray, reverse: np.ndarray) -> np.ndarray:
@@ -149,7 +200,7 @@ def cross_fitted_rows(positives: np.ndarray, negatives: np.ndarray,
     """Evidence rows, labels and weights of the training pairs, each fold's rows computed on
     the network without that fold's edges (see the module docstring)."""
     rng = np.random.default_rng(seed)
-    fold_of_positive = rng.permutation(len(positives)) % folds
+    fold_of_positive = rng.permutation(len(positives)) % folds  # as edge_folds for bag 0
     fold_of_negative = rng.permutation(len(negatives)) % folds
     n_genes = len(can_regulate)
     negative_weight = natural_weight(len(positives), len(negatives), can_regulate)
