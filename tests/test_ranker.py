@@ -99,6 +99,20 @@ def test_the_ranker_saves_as_text_and_loads_the_same(demo, tmp_path):
         TopRanker.from_arrays({"coef": np.zeros(2)})
 
 
+def test_a_training_edge_is_scored_without_its_own_fold(demo):
+    split = split_pairs(demo.edges, demo.n_genes, protocol="candidates", seed=0,
+                        regulators=demo.regulators)
+    ranker = TopRanker.fit(split.train, ExpressionEvidence.from_expression(demo.expression),
+                           split.ranker_negatives, bags=1)
+    network = ranker.network(split.train.positives, demo.n_genes)
+    edges = split.train.positives[:40]
+    assert (column(network.features(edges), "shortest_path") > 1).all()  # not its own edge
+    assert (column(network.features(edges[:, ::-1]), "reverse_edge") == 0).all()
+    whole = NetworkEvidence.from_edges(split.train.positives, demo.n_genes)
+    others = split.test.pairs[:40]
+    assert network.features(others) == pytest.approx(whole.features(others))
+
+
 @pytest.fixture(scope="module")
 def mdc_ranked():
     data = load_beeline_folder(shared("beeline-mdc", "nonspecific"))
