@@ -119,7 +119,7 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
         predictor.fit_classifier(train)
         if stacker is not None:
             ranker = TopRanker.fit(train, evidence, drawn[n_svm:], bags=1, seed=seed)
-            predictor.use_ranking(ranker, stacker, expression)
+            predictor.use_ranking(ranker, stacker, expression, evidence)
         scores = predictor.decision_function(unknown[scored], device=device)
         if stacker is not None:
             both = scored[ranker.can_regulate[unknown[scored]].all(axis=1)]

@@ -84,9 +84,10 @@ class GNTLinkPredictor(BaseEstimator):
         self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
         self.ranker_ = self.stack_ = None
         if self.stacking and val is not None and len(np.unique(val.labels)) == 2:
-            ranker = ranker or TopRanker.fit(train, ExpressionEvidence.from_expression(
-                expression, self.config.seed), ranker_negatives, seed=self.config.seed)
-            self.use_ranking(ranker, None, expression).fit_stack(val)
+            evidence = ExpressionEvidence.from_expression(expression, self.config.seed)
+            ranker = ranker or TopRanker.fit(train, evidence, ranker_negatives,
+                                             seed=self.config.seed)
+            self.use_ranking(ranker, None, expression, evidence).fit_stack(val)
         self.prior_ = None
         if self.prior_shift and is_regulator_balanced(train, len(expression)):
             self.prior_ = RegulatorPrior.fit(
@@ -101,13 +102,16 @@ class GNTLinkPredictor(BaseEstimator):
         return self
 
     def use_ranking(self, ranker: TopRanker | None, stacker: Stacker | None,
-                    expression: np.ndarray) -> GNTLinkPredictor:
+                    expression: np.ndarray, evidence: ExpressionEvidence | None = None
+                    ) -> GNTLinkPredictor:
         """Rank through `ranker` and `stacker` (None: the SVM alone), the ranker's evidence
-        taken from this expression and the training network."""
+        taken from the training network and this expression (or its `evidence`, made
+        already)."""
         self.ranker_, self.stack_ = ranker, stacker
         if ranker is not None:
             self.evidence_ = (ranker.network(self.featurizer_.edges, len(expression)),
-                              ExpressionEvidence.from_expression(expression, self.config.seed))
+                              evidence or ExpressionEvidence.from_expression(
+                                  expression, self.config.seed))
         return self
 
     def ranker_score(self, pairs: np.ndarray) -> np.ndarray:
