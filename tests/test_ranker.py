@@ -41,6 +41,13 @@ def test_network_evidence_by_hand():
     assert column(rows, "out_degree_i")[0] == pytest.approx(np.log1p(2))
 
 
+def test_a_network_without_edges_has_evidence_of_zeros():
+    rows = NetworkEvidence.from_edges(np.empty((0, 2), np.int64), 5).features(
+        np.array([[0, 1], [2, 3]]))
+    assert np.isfinite(rows).all() and (column(rows, "l3_normalised") == 0).all()
+    assert (column(rows, "shortest_path") == 4).all()
+
+
 def test_partial_correlation_is_the_precision_matrix_when_every_component_is_kept():
     rng = np.random.default_rng(0)
     mixing = rng.standard_normal((6, 6))

@@ -63,6 +63,8 @@ class ThreePaths:
 
     def score(self, i: torch.Tensor, j: torch.Tensor) -> torch.Tensor:
         """Weight of the paths i → t ← r → j that avoid the edge i → j."""
+        if not len(self.reach):  # a network without edges (e.g. a cross-fitting fold's)
+            return torch.zeros(len(i), dtype=self.reach.dtype, device=self.reach.device)
         row = self.rows[i]
         found = self.reach[row.clamp(min=0), j] * (row >= 0)
         keys = i * self.reach.shape[1] + j
