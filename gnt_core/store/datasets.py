@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,6 +32,8 @@ from .storage import ensure_free_space, from_known_fields, gnt_home, safe_name, 
 ROLES = ("expression", "network", "tfs")
 KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".h5ad.gz", ".loom.gz", ".gz", ".csv", ".tsv",
                   ".txt", ".h5ad", ".loom")
+MAX_NAME_LENGTH = 60
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def folder_spec(folder: str | Path, *, orientation: str = "auto", ignore_case: b
     check_files({"folder": str(path), "orientation": orientation, "ignore_case": ignore_case},
                 str(path))
     root = Path(root) if root is not None else datasets_root()
+    known = get_spec(spec.id, root)
+    spec = replace(spec, name=known.name if known is not None else
+                   unique_name(spec.name, root=root))
     write_json(root / spec.id / "spec.json", spec.to_dict())
     return spec
 
@@ -142,26 +148,29 @@ def inspect_upload(staged: StagedUpload) -> dict:
 
 def keep_upload(staged: StagedUpload, *, orientation: str = "auto", ignore_case: bool = False,
                 single_cell: SingleCellOptions | None = None, tfs: Path | None = None,
-                root: Path | None = None) -> DatasetSpec:
+                name: str | None = None, root: Path | None = None) -> DatasetSpec:
     """Keep a staged upload once a separate, memory-limited process has read it without
-    error; `tfs` is a TF list on the server (a built-in one) when none was uploaded. Nothing
-    is kept when the files do not load: the GntInputError (naming the files as uploaded)
-    propagates, and the staging folder is removed."""
+    error; `tfs` is a TF list on the server (a built-in one) when none was uploaded. `name`
+    (checked with check_new_name) names the dataset; without it, the expression file's name
+    does, with a suffix where another dataset has it. The same files kept again are the same
+    dataset, renamed to `name` if one is given. Nothing is kept when the files do not load:
+    the GntInputError (naming the files as uploaded) propagates, and the staging folder is
+    removed."""
     root = Path(root) if root is not None else datasets_root()
     paths = dict(staged.paths) | ({"tfs": tfs} if tfs is not None and "tfs" not in staged.paths
                                   else {})
     options = single_cell.to_dict() if single_cell is not None and staged.single_cell else None
     try:
         summary = _check_upload(staged, paths, orientation, ignore_case, options)
-        digest = hashlib.sha256(json.dumps([orientation, ignore_case, options]).encode())
-        for role in paths:
-            digest.update(summary["sha256"][role].encode())
-        spec_id = digest.hexdigest()[:16]
+        spec_id = _upload_id({role: summary["sha256"][role] for role in paths}, orientation,
+                             ignore_case, options)
+        name = check_new_name(name, spec_id, root) if name else None
         final = root / spec_id
         if not (final / "spec.json").is_file():
             located = {role: str(final / p.relative_to(staged.folder)) if staged.folder in
                        p.parents else str(p) for role, p in paths.items()}
-            spec = DatasetSpec(id=spec_id, kind="files", name=summary["name"],
+            spec = DatasetSpec(id=spec_id, kind="files",
+                               name=name or unique_name(summary["name"], root=root),
                                orientation=orientation, ignore_case=ignore_case,
                                single_cell=options, **located)
             write_json(staged.folder / "spec.json", spec.to_dict() | {
@@ -169,7 +178,17 @@ def keep_upload(staged: StagedUpload, *, orientation: str = "auto", ignore_case:
             staged.folder.rename(final)
     finally:
         shutil.rmtree(staged.folder, ignore_errors=True)
-    return get_spec(spec_id, root)
+    kept = get_spec(spec_id, root)
+    return rename_dataset(kept, name, root) if name and name != kept.name else kept
+
+
+def _upload_id(sha256: dict[str, str], orientation: str, ignore_case: bool,
+               single_cell: dict | None) -> str:
+    """The same files read the same way are the same dataset."""
+    digest = hashlib.sha256(json.dumps([orientation, ignore_case, single_cell]).encode())
+    for role in sha256:
+        digest.update(sha256[role].encode())
+    return digest.hexdigest()[:16]
 
 
 def store_upload(files: dict[str, BinaryIO], *, orientation: str = "auto",
@@ -270,6 +289,41 @@ def get_spec(spec_id: str, root: Path | None = None) -> DatasetSpec | None:
         return DatasetSpec.from_dict(json.loads((root / spec_id / "spec.json").read_text()))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def check_new_name(name: str, spec_id: str | None = None, root: Path | None = None) -> str:
+    """A user's name for a dataset, trimmed; GntInputError when it is empty, too long, holds
+    control characters or is another dataset's name (letter case aside)."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH or _CONTROL_CHARACTERS.search(name):
+        raise GntInputError(f"A dataset name has 1 to {MAX_NAME_LENGTH} characters, without "
+                            "line breaks or tabs.")
+    if name.casefold() in _names_taken(spec_id, root):
+        raise GntInputError(f"Another dataset is already called {name!r}: choose another name.")
+    return name
+
+
+def unique_name(name: str, spec_id: str | None = None, root: Path | None = None) -> str:
+    """`name`, or `name-2`, `name-3`, … when another dataset has it."""
+    taken = _names_taken(spec_id, root)
+    candidates = (name if n == 1 else f"{name}-{n}" for n in range(1, len(taken) + 2))
+    return next(c for c in candidates if c.casefold() not in taken)
+
+
+def rename_dataset(spec: DatasetSpec, name: str, root: Path | None = None) -> DatasetSpec:
+    """Give a kept dataset (an upload or a folder) a new, unique name, on disk."""
+    if spec.kind not in ("files", "folder"):
+        raise GntInputError(f"{spec.name} is built in and keeps its name.")
+    renamed = replace(spec, name=check_new_name(name, spec.id, root))
+    root = Path(root) if root is not None else datasets_root()
+    path = root / spec.id / "spec.json"
+    write_json(path, json.loads(path.read_text()) | {"name": renamed.name})
+    return renamed
+
+
+def _names_taken(spec_id: str | None, root: Path | None) -> set[str]:
+    """Every dataset's name, case-folded, but the one with `spec_id`'s."""
+    return {s.name.casefold() for s in list_specs(root) if s.id != spec_id}
 
 
 def list_specs(root: Path | None = None) -> list[DatasetSpec]:
