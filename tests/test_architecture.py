@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 
@@ -106,3 +107,27 @@ def test_one_seed_parser():
             parse_seeds(bad)
     with pytest.raises(ValueError, match="1 to 2"):
         parse_seeds("0,1,2", max_seeds=2)
+
+
+def test_infer_takes_an_anndata_and_a_decoupler_network_and_returns_one(demo):
+    anndata = pytest.importorskip("anndata")
+    import gnt_core
+    from gnt_core.io import make_demo_tables
+
+    expression, network, tfs = make_demo_tables()
+    cells = expression.T
+    adata = anndata.AnnData(np.zeros(cells.shape, dtype=np.float32),
+                            obs=pd.DataFrame({"group": ["a", "b"] * (len(cells) // 2)},
+                                             index=cells.index),
+                            var=pd.DataFrame(index=cells.columns))
+    adata.layers["logged"] = cells.to_numpy(dtype=np.float32)
+    decoupler = network.rename(columns={"Gene1": "source", "Gene2": "target"})[
+        ["source", "target"]].assign(weight=1.0)
+    edges = gnt_core.infer(adata, decoupler, tfs, seeds=1, epochs=2, layer="logged",
+                           cells_column="group", cells_values=["a"], output="decoupler")
+    assert list(edges.columns) == ["source", "target", "weight"]
+    assert np.all(np.diff(edges["weight"].to_numpy()) <= 0) and len(edges) > 0
+    known = set(zip(decoupler["source"], decoupler["target"], strict=True))
+    assert not known & set(zip(edges["source"], edges["target"], strict=True))
+    with pytest.raises(gnt_core.GntInputError, match="no layer 'counts'"):
+        gnt_core.infer(adata, decoupler, tfs, layer="counts")

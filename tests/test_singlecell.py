@@ -172,3 +172,21 @@ def test_identifier_mapping_counts_the_mapped_the_ambiguous_and_the_lost():
     assert notes == ["Mapped 3 of 4 gene identifiers to symbols (1 symbols stand for more "
                      "than one identifier: the first is kept; 1 identifiers have no symbol "
                      "and keep their ID)."]
+
+
+def test_an_anndata_object_reads_as_its_h5ad_does(h5ad):
+    path, network = h5ad
+    adata = anndata.read_h5ad(path)
+    options = SingleCellOptions(layer="logged", gene_column="gene_symbols",
+                                cells_column="cell_type", cells_values=("B cell",))
+    in_memory = load_dataset(adata, network, single_cell=options)
+    from_file = load_dataset(path, network, single_cell=options)
+    assert in_memory.genes == from_file.genes and in_memory.n_cells == N_CELLS // 2
+    np.testing.assert_array_equal(in_memory.expression, from_file.expression)
+    assert in_memory.summary()["selection"]["layer"] == "logged"
+    assert "<AnnData 120 cells × 60 genes>" in in_memory.sources["expression"]
+    with pytest.raises(GntInputError, match="no layer 'spliced'.*logged"):
+        load_dataset(adata, network, single_cell=SingleCellOptions(layer="spliced"))
+    with pytest.raises(GntInputError, match="no obs column 'tissue'"):
+        load_dataset(adata, network, single_cell=SingleCellOptions(cells_column="tissue",
+                                                                   cells_values=("x",)))

@@ -19,7 +19,7 @@ from .dataset import (
 from .expression import read_expression
 from .network import read_network, read_regulator_list
 from .singlecell import SingleCellOptions, ensembl_share, is_single_cell
-from .sniff import Source, sha256_of, source_name
+from .sniff import Source, is_anndata, sha256_of, source_name
 from .validate import constant_rows
 
 
@@ -142,7 +142,7 @@ def load_dataset(expression: Source, network: Source, *, tfs: Source | None = No
                  orientation: str = "auto", ignore_case: bool = False,
                  name: str | None = None,
                  single_cell: SingleCellOptions | None = None) -> Dataset:
-    """Read an expression file (or single-cell file or 10x folder, with `single_cell`'s
+    """Read an expression file (or single-cell file, 10x folder or AnnData, with `single_cell`'s
     choices), a network file and optionally a TF list into a Dataset."""
     edges = read_network(network)
     tf_symbols = read_regulator_list(tfs) if tfs is not None else None
@@ -155,6 +155,7 @@ def load_dataset(expression: Source, network: Source, *, tfs: Source | None = No
     roles = {"expression": expression, "network": network} | ({"tfs": tfs} if tfs else {})
     dataset.sources = {role: source_name(s) for role, s in roles.items()}
     dataset.sha256 = {role: sha256_of(s) for role, s in roles.items()}
-    if single_cell is not None and is_single_cell(source_name(expression)):
+    if single_cell is not None and (is_anndata(expression)
+                                    or is_single_cell(source_name(expression))):
         dataset.selection = single_cell.to_dict()
     return dataset

@@ -24,6 +24,7 @@ from .sniff import (
     Layout,
     Place,
     Source,
+    is_anndata,
     locate,
     open_decompressed,
     open_text,
@@ -39,12 +40,15 @@ CHUNK_ROWS = 2_000
 def read_expression(src: Source, *, orientation: str = "auto",
                     network_genes: set[str] | None = None,
                     single_cell: SingleCellOptions | None = None) -> ExpressionTable:
-    """Read a delimited expression matrix, genes × cells or cells × genes.
+    """Read a delimited expression matrix, genes × cells or cells × genes (a single-cell file
+    or folder, or an AnnData object, through read_single_cell).
 
     orientation: "genes_x_cells", "cells_x_genes", or "auto" (the axis whose labels match more
     network genes holds the genes; genes × cells, BEELINE's layout, when nothing decides).
     """
     name = source_name(src)
+    if is_anndata(src):
+        return read_single_cell(src, single_cell, wanted=network_genes)
     if is_single_cell(name):  # .h5ad, .loom or a 10x folder: `network_genes` are kept
         with _as_path(src) as path:
             return read_single_cell(path, single_cell, wanted=network_genes)

@@ -32,7 +32,7 @@ from . import limits
 from .dataset import ExpressionTable, GntInputError, make_unique, preview
 from .idmap import lookup_symbols
 from .mtx import read_matrix_market
-from .sniff import check_file, open_text
+from .sniff import check_file, is_anndata, open_text, source_name
 from .validate import check_names, validated_table
 
 SYMBOL_COLUMNS = ("gene_symbols", "gene_symbol", "feature_name", "gene_name", "gene_names",
@@ -94,9 +94,12 @@ class Matrix:
     layers: tuple[str, ...] = ()
 
 
-def open_matrix(path: Path, layer: str = "X") -> Matrix:
-    """The matrix of an .h5ad, a 10x folder or a .loom, without reading its values. Its type,
-    its shape against obs and var, and its stored size are checked first."""
+def open_matrix(source, layer: str = "X") -> Matrix:
+    """The matrix of an .h5ad, a 10x folder, a .loom or an AnnData object, without reading its
+    values. Its type, its shape against obs and var, and its stored size are checked first."""
+    if is_anndata(source):
+        return _anndata(source, layer)
+    path = Path(source)
     if path.is_dir():
         return _tenx(path)
     check_file(path)
@@ -140,19 +143,14 @@ def _h5ad(path: Path, layer: str) -> Matrix:
                                 "(adata.write_h5ad) to update it.")
         obs, var = aio.read_elem(handle["obs"]), aio.read_elem(handle["var"])
         layers = tuple(handle["layers"].keys()) if "layers" in handle else ()
-        if layer == "raw":
-            if "raw" not in handle:
-                raise GntInputError(f"{path}: there is no raw matrix (adata.raw). Choose X or "
-                                    f"one of the layers ({', '.join(layers) or 'none'}).")
+        if layer == "raw" and "raw" in handle:
             element, var = handle["raw/X"], aio.read_elem(handle["raw/var"])
         elif layer == "X" and "X" in handle:
             element = handle["X"]
         elif layer in layers:
             element = handle[f"layers/{layer}"]
         else:
-            what = "matrix X" if layer == "X" else f"layer {layer!r}"
-            raise GntInputError(f"{path}: there is no {what}. Choose X, raw or one of the "
-                                f"layers: {', '.join(layers) or 'none'}.")
+            raise _missing_layer(str(path), layer, layers)
         shape = _checked_matrix(element, path, layer)
     except GntInputError:
         handle.close()
@@ -171,6 +169,34 @@ def _h5ad(path: Path, layer: str) -> Matrix:
 
     obs.index, var.index = obs.index.astype(str), var.index.astype(str)
     return Matrix(str(path), obs, var, rows, layers)
+
+
+def _anndata(adata, layer: str) -> Matrix:
+    """An AnnData object's matrix: X, raw.X (with raw.var) or a layer, read by cell rows."""
+    name, layers = source_name(adata), tuple(adata.layers.keys())
+    var = adata.var
+    if layer == "raw" and adata.raw is not None:
+        element, var = adata.raw.X, adata.raw.var
+    elif layer == "X" and adata.X is not None:
+        element = adata.X
+    elif layer in layers:
+        element = adata.layers[layer]
+    else:
+        raise _missing_layer(name, layer, layers)
+    _check_shape(name, layer, element.shape, (adata.n_obs, len(var)))
+
+    def rows(cells: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix(element[cells], dtype=np.float32)
+
+    obs, var = adata.obs.copy(), var.copy()
+    obs.index, var.index = obs.index.astype(str), var.index.astype(str)
+    return Matrix(name, obs, var, rows, layers)
+
+
+def _missing_layer(name: str, layer: str, layers: tuple[str, ...]) -> GntInputError:
+    what = {"raw": "raw matrix (adata.raw)", "X": "matrix X"}.get(layer, f"layer {layer!r}")
+    return GntInputError(f"{name}: there is no {what}. Choose X, raw or one of the layers: "
+                         f"{', '.join(layers) or 'none'}.")
 
 
 def _checked_matrix(element, path: Path, what: str) -> tuple[int, int]:
@@ -339,12 +365,13 @@ def inspect(path: str | os.PathLike) -> dict:
 # ---------------------------------------------------------------- reading
 
 
-def read_single_cell(path: str | os.PathLike, options: SingleCellOptions | None = None, *,
+def read_single_cell(path, options: SingleCellOptions | None = None, *,
                      wanted: set[str] | None = None) -> ExpressionTable:
-    """Genes × cells (float32, log-scale) of the chosen cells and genes; `wanted` are the
-    symbols that must be kept when present (the network's genes and the TFs)."""
+    """From a single-cell file or folder, or an AnnData object: genes × cells (float32,
+    log-scale) of the chosen cells and genes; `wanted` are the symbols that must be kept when
+    present (the network's genes and the TFs)."""
     options = options or SingleCellOptions()
-    matrix = open_matrix(Path(path), options.layer)
+    matrix = open_matrix(path, options.layer)
     notes: list[str] = [f"Read {matrix.name} ({len(matrix.obs):,} cells × "
                         f"{len(matrix.var):,} genes, matrix {options.layer})."]
     symbols = _symbols(matrix, options, notes)

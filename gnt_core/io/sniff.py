@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 import re
+import sys
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,21 +20,31 @@ from typing import BinaryIO, TextIO
 from . import limits
 from .dataset import GntInputError
 
-Source = str | os.PathLike | BinaryIO
+Source = str | os.PathLike | BinaryIO  # or, for expression, an in-memory AnnData
 
 DELIMITERS = ("\t", ",", ";")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+([eE][-+]?\d+)?$")
 
 
+def is_anndata(value) -> bool:
+    """An in-memory (or backed) anndata.AnnData: if anndata was never imported, none exists."""
+    anndata = sys.modules.get("anndata")
+    return anndata is not None and isinstance(value, anndata.AnnData)
+
+
 def source_name(src: Source) -> str:
     if isinstance(src, str | os.PathLike):
         return os.fspath(src)
+    if is_anndata(src):
+        return f"<AnnData {src.n_obs:,} cells × {src.n_vars:,} genes>"
     return getattr(src, "name", None) or "<uploaded file>"
 
 
 def sha256_of(src: Source) -> str:
     """The file's sha256; for a folder (10x), of its files' names and contents in order."""
     digest = hashlib.sha256()
+    if is_anndata(src):
+        return _anndata_digest(src, digest)
     if isinstance(src, str | os.PathLike) and Path(src).is_dir():
         for path in sorted(p for p in Path(src).iterdir() if p.is_file()):
             digest.update(path.name.encode() + b"\0" + sha256_of(path).encode())
@@ -55,6 +66,22 @@ def check_file(path: Path) -> None:
     if not path.is_file():
         raise GntInputError(f"{path}: not a regular file (a pipe, device or socket). Save the "
                             "data to a file and choose that.")
+
+
+def _anndata_digest(adata, digest) -> str:
+    """Of the cell and gene names and every matrix (X, raw, layers) an AnnData holds."""
+    import numpy as np
+    from scipy import sparse
+
+    for names in (adata.obs_names, adata.var_names):
+        digest.update("\0".join(map(str, names)).encode())
+    raw = [adata.raw.X] if adata.raw is not None else []
+    for matrix in [adata.X, *raw, *adata.layers.values()]:
+        parts = ((matrix.data, matrix.indices, matrix.indptr) if sparse.issparse(matrix)
+                 else (np.asarray(matrix),) if matrix is not None else ())
+        for part in parts:
+            digest.update(np.ascontiguousarray(part).tobytes())
+    return digest.hexdigest()
 
 
 @contextmanager
