@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# how the library's messages say "match gene names ignoring case"; the app names its own control
+IGNORE_CASE_HINT = "load with ignore_case (CLI: --ignore-case)"
 
 
 class GntInputError(ValueError):
@@ -70,8 +72,7 @@ class LoadReport:
         if self.case_insensitive_matches:
             pairs = [f"{k}→{v}" for k, v in self.case_insensitive_matches.items()]
             out.append(f"{len(pairs)} network genes match an expression gene only when case is "
-                       f"ignored ({preview(pairs)}); load with ignore_case (CLI: --ignore-case) "
-                       "to use them.")
+                       f"ignored ({preview(pairs)}); {IGNORE_CASE_HINT} to use them.")
         if self.zero_variance_genes:
             out.append(f"{len(self.zero_variance_genes)} genes have the same value in every cell "
                        f"({preview(self.zero_variance_genes)}); their expression carries no "

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -24,6 +23,7 @@ from ..io import (
     load_dataset,
     load_example,
 )
+from ..io.dataset import CONTROL_CHARACTERS
 from ..io.isolated import check_files
 from ..io.singlecell import is_single_cell
 from .access import resolve_in_roots
@@ -33,7 +33,7 @@ ROLES = ("expression", "network", "tfs")
 KNOWN_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".h5ad.gz", ".loom.gz", ".gz", ".csv", ".tsv",
                   ".txt", ".h5ad", ".loom")
 MAX_NAME_LENGTH = 60
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+RENAMEABLE = ("files", "folder")  # kinds of dataset kept on disk (built-in ones keep their name)
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ def check_new_name(name: str, spec_id: str | None = None, root: Path | None = No
     """A user's name for a dataset, trimmed; GntInputError when it is empty, too long, holds
     control characters or is another dataset's name (letter case aside)."""
     name = name.strip()
-    if not name or len(name) > MAX_NAME_LENGTH or _CONTROL_CHARACTERS.search(name):
+    if not name or len(name) > MAX_NAME_LENGTH or CONTROL_CHARACTERS.search(name):
         raise GntInputError(f"A dataset name has 1 to {MAX_NAME_LENGTH} characters, without "
                             "line breaks or tabs.")
     if name.casefold() in _names_taken(spec_id, root):
@@ -312,7 +312,7 @@ def unique_name(name: str, spec_id: str | None = None, root: Path | None = None)
 
 def rename_dataset(spec: DatasetSpec, name: str, root: Path | None = None) -> DatasetSpec:
     """Give a kept dataset (an upload or a folder) a new, unique name, on disk."""
-    if spec.kind not in ("files", "folder"):
+    if spec.kind not in RENAMEABLE:
         raise GntInputError(f"{spec.name} is built in and keeps its name.")
     renamed = replace(spec, name=check_new_name(name, spec.id, root))
     root = Path(root) if root is not None else datasets_root()
