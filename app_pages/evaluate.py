@@ -16,38 +16,10 @@ from gnt_core.science.metrics import (
     precision_recall_at,
     verdict_line,
 )
-from gnt_core.vocabulary import (
-    METHOD_LABELS,
-    METRIC_LABELS,
-    PROTOCOL_DESCRIPTIONS,
-    STACK_INPUT_LABELS,
-)
+from gnt_core.vocabulary import METHOD_LABELS, PROTOCOL_DESCRIPTIONS, STACK_INPUT_LABELS
 from gnt_core.workflows.discover import test_rankings
 from ui import charts, notes, state
-from ui.text import plain
-
-BASELINE_MEANING = {
-    "ranker": "the known network's shape and the expression evidence, without GNT's embedding",
-    "degree": "how many training edges the two genes already have (hub genes)",
-    "paths": "paths of length 3 in the known network (L3)",
-    "pcc": "how strongly the two expression profiles correlate",
-    "random": "chance",
-}
-ABLATION_MEANING = "the same pipeline without the transformer (an MLP encoder)"
-
-
-
-def warnings_by_method(comparison: dict) -> dict[str, tuple[str, str]]:
-    """For each baseline or the ablation that ties with or beats GNT: on which metrics, and
-    what it would explain GNT's result by."""
-    found: dict[str, list[str]] = {}
-    for metric, result in comparison.items():
-        for role, method in (("baseline", result["best_baseline"]), ("ablation", "gne_mlp")):
-            if result.get(role) in ("tie", "behind"):
-                found.setdefault(method, []).append(METRIC_LABELS[metric])
-    return {method: (", ".join(names), BASELINE_MEANING.get(method, ABLATION_MEANING))
-            for method, names in found.items()}
-
+from ui.text import counted, plain
 
 st.title("Evaluate")
 run = state.evaluation_run()
@@ -67,21 +39,19 @@ st.write(f"Test pairs: {PROTOCOL_DESCRIPTIONS.get(metrics.protocol, '')} "
          f"{first['prevalence']:.4f}). Seeds: {', '.join(str(r.seed) for r in runs)}.")
 train, versions = config.settings.train, config.versions
 st.caption(plain(f"Dataset {config.dataset_name} · pair features {config.settings.features} · "
-                 f"d {train.dim}, alpha {train.alpha}, {train.cell_groups} expression "
-                 f"token(s), {train.epochs} epochs, batch {train.batch_size}, lr "
+                 f"d {train.dim}, alpha {train.alpha}, "
+                 f"{counted(train.cell_groups, 'expression token')}, "
+                 f"{counted(train.epochs, 'epoch')}, batch {train.batch_size}, lr "
                  f"{train.learning_rate}, device {metrics.validation['gnt']['device']} · "
                  f"run {run.id} · gnt-explorer {versions.get('gnt-explorer')}, torch "
                  f"{versions.get('torch')}, scikit-learn {versions.get('scikit-learn')}"))
 
 summary = metrics_frame([r.test for r in runs])
 comparison = compare_methods(summary)
-st.markdown(f"**Verdict** ({len(runs)} seed{'s' if len(runs) > 1 else ''}): "
+st.markdown(f"**Verdict** ({counted(len(runs), 'seed')}): "
             f"{verdict_line(comparison, METHOD_LABELS)}")
-for method, (metrics_named, reason) in warnings_by_method(comparison).items():
-    st.warning(f"The **{METHOD_LABELS[method]}** is as good as GNT or ahead of it on "
-               f"{metrics_named} (within one sd over seeds, or 2 % with one seed). Under this "
-               f"protocol GNT's result is explained as well by {reason}: do not read it as "
-               "evidence that GNT learnt regulation.")
+for warning in notes.as_good_as_gnt(comparison):
+    st.warning(warning)
 shift = metrics.validation["gnt"].get("prior_shift")
 if shift:
     st.info(notes.PRIOR_SHIFT.format(slope=shift["platt_slope"]))
@@ -115,7 +85,7 @@ if len(seeds_at_natural_prevalence) >= 2:
                "the expected precision fitted on the other seeds against the share of hidden "
                "edges found in that rank bin (bars: sd over seeds).")
 
-st.subheader(f"Metrics (mean ± sd over {len(runs)} seed{'s' if len(runs) > 1 else ''})")
+st.subheader(f"Metrics (mean ± sd over {counted(len(runs), 'seed')})")
 st.dataframe(charts.highlight_winners(format_metrics(summary, METHOD_LABELS), summary),
              hide_index=True)
 st.caption("AUPRC ratio = AUPRC / prevalence; EPR = precision among the top k scores "
@@ -124,8 +94,10 @@ st.caption("AUPRC ratio = AUPRC / prevalence; EPR = precision among the top k sc
 
 if metrics.test_without_training_positives is not None:
     leaked = metrics.test_pairs_that_are_training_positives
-    st.warning(f"{leaked['labelled_0'] + leaked['labelled_1']} test pairs of this given split "
-               f"are training positives ({leaked['labelled_0']} labelled 0, "
+    n_leaked = leaked["labelled_0"] + leaked["labelled_1"]
+    st.warning(f"{counted(n_leaked, 'test pair')} of this given split "
+               f"{'is a training positive' if n_leaked == 1 else 'are training positives'} "
+               f"({leaked['labelled_0']} labelled 0, "
                f"{leaked['labelled_1']} labelled 1). The table above keeps the split's labels; "
                "here are the metrics without those pairs:")
     st.dataframe(format_metrics(metrics_frame([metrics.test_without_training_positives]),
@@ -133,7 +105,7 @@ if metrics.test_without_training_positives is not None:
 
 st.subheader("Calling the top N test pairs")
 predictions = state.table(run.predictions_path)
-top_n = st.slider("Call the N best-ranked test pairs edges", 1, len(predictions),
+top_n = st.slider("Treat the N best-ranked test pairs as predicted edges", 1, len(predictions),
                   min(first["n_pos"], len(predictions)), key="evaluate_top_n")
 counts = precision_recall_at(predictions["label"].to_numpy(), predictions["gnt"].to_numpy(),
                              top_n)

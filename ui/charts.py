@@ -15,11 +15,27 @@ METHOD_STYLE = {"gnt": ("#3366cc", "solid", 3), "gne_mlp": ("#990099", "solid", 
                 "random": ("#7f7f7f", "dot", 2)}
 
 
+# a log axis labelled at decades only (1, 10, 100), with unlabelled minor ticks between
+LOG_AXIS = {"type": "log", "dtick": 1, "minor": {"ticks": "outside", "dtick": "D1"}}
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, height=420,
-                      margin={"l": 50, "r": 10, "t": 50, "b": 40},
+    """Common layout: the title just above the plot area, clear of the chart's toolbar, which
+    sits in the top margin."""
+    fig.update_layout(title={"text": title, "x": 0, "xref": "paper", "y": 1, "yref": "paper",
+                             "yanchor": "bottom", "pad": {"b": 10}},
+                      xaxis_title=x, yaxis_title=y, height=440,
+                      margin={"l": 50, "r": 10, "t": 80, "b": 40},
                       legend={"orientation": "h", "y": -0.2})
     return fig
+
+
+def _precision_axis(fig: go.Figure, log: bool, lowest: float) -> None:
+    """Precision runs up to 1 and never past it; on a log axis down to `lowest`."""
+    if log:
+        fig.update_yaxes(LOG_AXIS, range=[np.log10(max(lowest, 1e-6)) - 0.1, 0])
+    else:
+        fig.update_yaxes(range=[0, 1])
 
 
 def roc_figure(curves: dict, metrics: dict) -> go.Figure:
@@ -47,8 +63,9 @@ def pr_figure(curves: dict, metrics: dict, log_precision: bool = False) -> go.Fi
     prevalence = next(iter(metrics.values()))["prevalence"]
     fig.add_hline(y=prevalence, line={"color": "#ccc", "dash": "dot"},
                   annotation_text=f"prevalence {prevalence:.4f}")
-    if log_precision:
-        fig.update_yaxes(type="log")
+    lowest = min([prevalence, *(min((p for p in c["pr"]["precision"] if p > 0), default=1.0)
+                                for c in curves.values())])
+    _precision_axis(fig, log_precision, lowest)
     return _layout(fig, "Precision–recall curve (AUPRC in legend)", "recall", "precision")
 
 
@@ -64,8 +81,36 @@ def precision_at_k_figure(curves: dict, prevalence: float) -> go.Figure:
                                  line={"color": colour, "dash": dash, "width": width}))
     fig.add_hline(y=prevalence, line={"color": "#ccc", "dash": "dot"},
                   annotation_text="chance (prevalence)")
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(LOG_AXIS)
+    _precision_axis(fig, log=False, lowest=prevalence)
     return _layout(fig, "Precision among the top k test pairs", "k (log scale)", "precision")
+
+
+# the curves of curves.json: (x, y, title, x title, y title)
+CURVE_KINDS = {
+    "roc": ("fpr", "tpr", "ROC curve", "false positive rate", "true positive rate"),
+    "pr": ("recall", "precision", "Precision–recall curve", "recall", "precision"),
+    "precision_at_k": ("k", "precision", "Precision among the top k", "k (log scale)",
+                       "precision"),
+}
+OVERLAY_COLOURS = ("#3366cc", "#dc3912", "#109618", "#990099")
+
+
+def overlay_figure(curves: dict[str, dict], kind: str) -> go.Figure:
+    """One method's curve of several runs (name -> that method's curves), overlaid."""
+    x, y, title, x_title, y_title = CURVE_KINDS[kind]
+    fig = go.Figure()
+    for (name, curve), colour in zip(curves.items(), OVERLAY_COLOURS, strict=False):
+        fig.add_trace(go.Scatter(x=curve[kind][x], y=curve[kind][y], mode="lines", name=name,
+                                 line={"color": colour, "width": 2}))
+    if kind == "roc":
+        fig.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"color": "#ccc",
+                                                                  "dash": "dot"})
+    else:
+        _precision_axis(fig, log=False, lowest=0.0)
+    if kind == "precision_at_k":
+        fig.update_xaxes(LOG_AXIS)
+    return _layout(fig, title, x_title, y_title)
 
 
 def reliability_figure(table: pd.DataFrame) -> go.Figure:
@@ -119,7 +164,7 @@ def degree_figure(edges: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Histogram(x=in_degree.to_numpy(), name="regulators per target",
                                opacity=0.7, marker_color="#1b9e77"))
     fig.update_layout(barmode="overlay")
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(LOG_AXIS)
     return _layout(fig, "Degree distribution", "degree", "genes (log scale)")
 
 

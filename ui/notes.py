@@ -1,5 +1,54 @@
-"""Method notes the app shows beside results: what the default model does, and what the
-benchmarks say about it (benchmarks/RESULTS.md)."""
+"""Method notes the app shows beside results: what the default model does, what the project's
+benchmarks say about it, and what a baseline or the ablation as good as GNT would mean."""
+
+from gnt_core.vocabulary import METHOD_LABELS, METRIC_LABELS
+
+# what a method as good as GNT would explain GNT's result by, one sentence per method
+AS_GOOD_AS_GNT = {
+    "gne_mlp": "Under this protocol GNT's result is explained as well by the same pipeline "
+               "without the transformer (an MLP encoder): the transformer added nothing "
+               "measurable.",
+    "ranker": "Under this protocol GNT's result is explained as well by the stack without GNT: "
+              "the known network's shape and the expression evidence, without GNT's embedding.",
+    "degree": "Under this protocol GNT's result is explained as well by how many training edges "
+              "the two genes already have: ranking hub genes first does as well.",
+    "paths": "Under this protocol GNT's result is explained as well by counting paths of length "
+             "3 in the known network (L3): the known network's shape alone does as well, "
+             "without any expression data or training.",
+    "pcc": "Under this protocol GNT's result is explained as well by |PCC|, how strongly the "
+           "two expression profiles correlate: no model is needed for that.",
+    "random": "Under this protocol GNT ranks no better than chance (a random ranking).",
+}
+
+
+def as_good_as_gnt(comparison: dict) -> list[str]:
+    """A warning (Markdown) for each baseline or the ablation that ties with or beats GNT: on
+    which metrics, and what it would explain GNT's result by."""
+    found: dict[str, list[str]] = {}
+    for metric, result in comparison.items():
+        for role, method in (("baseline", result.get("best_baseline")), ("ablation", "gne_mlp")):
+            if result.get(role) in ("tie", "behind"):
+                found.setdefault(method, []).append(METRIC_LABELS[metric])
+    return [f"The **{METHOD_LABELS[method]}** is as good as GNT or ahead of it on "
+            f"{', '.join(metrics)} (within one sd over seeds, or 2 % with one seed). "
+            f"{AS_GOOD_AS_GNT[method]} Do not read it as evidence that GNT learnt regulation."
+            for method, metrics in found.items()]
+
+
+DEFAULTS_CHOICE = (
+    "The default configuration was chosen on validation pairs, never on test pairs, of six "
+    "BEELINE datasets (mouse dendritic cells with two ChIP-seq networks, mouse embryonic stem "
+    "cells with three, mouse haematopoietic stem cells), under the tf-matched, candidates and "
+    "GENELink's protocols, five seeds each. Beyond the thesis' configuration (the Hadamard "
+    "product of the two genes' embeddings, into an SVM), it adds what lifted the top of the "
+    "ranking there: each gene's number of training edges and the paths of length 3 (L3) between "
+    "them in the known network as pair features, a class-balanced SVM and, except under "
+    "tf-matched, a ranker over the known network's shape and the expression evidence, joined "
+    "with the SVM score by a logistic layer fitted on validation pairs. Choose the thesis' "
+    "configuration to reproduce the thesis. Whatever you choose, the Evaluate page trains the "
+    "same baselines and the GNE-MLP ablation beside GNT on your data, so you can see what each "
+    "part adds."
+)
 
 PRIOR_SHIFT = (
     "This split's training pairs are balanced per regulator (each regulator has as many "
@@ -55,6 +104,6 @@ GNT uses them as pair features and in its stacking layer; alone, they come close
 choosing the targets of one regulator, and on one of the six BEELINE sets we tested (mDC,
 non-specific ChIP-seq) they still rank the very top of a candidate list better than GNT does
 (AUPRC). Where the L3 curve is at or above GNT's, the top candidates are explained by the known
-network's shape: check them against the literature knowing that. Figures:
-`benchmarks/RESULTS.md` in the project.
+network's shape: check them against the literature knowing that. These figures come from the
+project's benchmark runs, which ship with its source code rather than with the app.
 """
