@@ -1,4 +1,5 @@
-"""Train: choose the protocol, seeds and settings; watch the job; cancel it."""
+"""Train: choose the protocol, seeds and settings (remembered per dataset); watch the job;
+cancel it."""
 
 import streamlit as st
 
@@ -7,94 +8,118 @@ from gnt_core.science.candidates import UNIVERSES
 from gnt_core.science.device import device_info
 from gnt_core.settings import (
     PRESET_DESCRIPTIONS,
+    PRESET_NAMES,
     DiscoverySettings,
     RunSettings,
     TrainConfig,
     preset,
 )
-from gnt_core.store.run import Run
-from gnt_core.vocabulary import DISCOVER, PROTOCOL_DESCRIPTIONS, PROTOCOLS, STAGES, parse_seeds
+from gnt_core.vocabulary import DISCOVER, PROTOCOL_DESCRIPTIONS, PROTOCOLS, parse_seeds
 from gnt_core.workflows import jobs
 from gnt_core.workflows.pipeline import check_split
-from ui import charts, state
-from ui.text import plain
+from ui import notes, state
+from ui.state import index_of
+from ui.text import counted, plain
+from ui.training import monitor, queue_table, training_curves
 
 MAX_SEEDS = 10
 MODES = {"discover": "Evaluate, then discover (recommended): measure on held-out edges, then "
                      "train on every known edge and rank the novel pairs",
          "evaluate": "Evaluate only: held-out test pairs and metrics"}
-defaults = TrainConfig()
+TRAIN_FIELDS = ("device", "epochs", "dim", "alpha", "batch_size", "cell_groups",
+                "learning_rate", "softmax", "n_neg_samples")
+FORM_DEFAULTS = {"mode": "discover", "protocol": "candidates", "seeds": "0",
+                 "discovery_seeds": DiscoverySettings().seeds, "svm_c": RunSettings().svm_c,
+                 "universe": RunSettings().universe, "ablation": True, "split_dir": "",
+                 **{name: getattr(TrainConfig(), name) for name in TRAIN_FIELDS}}
 
 st.title("Train")
 spec = state.dataset_spec()
 data = state.dataset()
-st.write(f"Dataset: **{data.n_genes:,} genes × {data.n_cells:,} cells, {len(data.edges):,} "
-         "edges** — change it on the Data page.")
+st.write(f"Dataset: **{data.n_genes:,} genes × {data.n_cells:,} cells, "
+         f"{counted(len(data.edges), 'edge')}** — change it on the Data page.")
 st.caption(plain(spec.name))
 
+configuration = st.radio("Configuration", list(PRESET_DESCRIPTIONS),
+                         index=index_of(PRESET_DESCRIPTIONS, state.preference("configuration",
+                                                                             "default")),
+                         format_func=PRESET_DESCRIPTIONS.get)
+state.set_preference("configuration", configuration)
+with st.expander("Why these defaults?"):
+    st.markdown(notes.DEFAULTS_CHOICE)
+last = state.remembered_form("train", FORM_DEFAULTS)
+chosen: dict = {}
 with st.form("train"):
-    mode = st.radio("What to run", list(MODES), format_func=MODES.get)
-    protocol = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS, index=2,
-                        format_func=lambda p: f"{p} — {PROTOCOL_DESCRIPTIONS[p]}")
-    configuration = st.radio("Configuration", list(PRESET_DESCRIPTIONS),
-                             format_func=PRESET_DESCRIPTIONS.get)
+    chosen["mode"] = st.radio("What to run", list(MODES), index_of(MODES, last["mode"]),
+                              format_func=MODES.get)
+    chosen["protocol"] = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS,
+                                  index_of(PROTOCOLS, last["protocol"]),
+                                  format_func=lambda p: f"{p} — {PROTOCOL_DESCRIPTIONS[p]}")
     left, right = st.columns(2)
-    seeds_text = left.text_input("Evaluation seeds (one run per seed; results show mean ± sd)",
-                                 "0", help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
-    discovery_seeds = right.number_input(
-        "Discovery seeds (consensus and stability)", 1, MAX_SEEDS, DiscoverySettings.seeds,
+    chosen["seeds"] = left.text_input(
+        "Evaluation seeds (one run per seed; results show mean ± sd)", last["seeds"],
+        help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
+    chosen["discovery_seeds"] = right.number_input(
+        "Discovery seeds (consensus and stability)", 1, MAX_SEEDS,
+        min(last["discovery_seeds"], MAX_SEEDS),
         help="Discovery trains this many models on every known edge; a pair's stability is "
              "the fraction of them that rank it in the top "
              f"{DiscoverySettings.top_n:,}.")
     info = device_info()
     gpu_note = f"GPU: {info['gpu']}" if info["gpu"] else "no GPU on this machine"
-    device = st.selectbox("Device", ["auto", "cpu", "cuda"],
-                          help=f"auto uses {info['auto']} here ({gpu_note}).")
+    devices = ["auto", "cpu", "cuda"]
+    chosen["device"] = st.selectbox("Device", devices, index_of(devices, last["device"]),
+                                    help=f"auto uses {info['auto']} here ({gpu_note}).")
     st.caption(f"Device: {gpu_note}.")
-    with st.expander("Advanced settings (paper defaults)"):
+    with st.expander(f"Advanced settings ({PRESET_NAMES[configuration]})"):
         left, right = st.columns(2)
-        epochs = left.number_input("Epochs", 1, 500, defaults.epochs)
-        dim = left.number_input("Embedding size d", 8, 512, defaults.dim, step=8)
-        alpha = left.number_input("alpha (weight of expression vs identity)", 0.0, 10.0,
-                                  defaults.alpha)
-        batch = left.number_input("Batch size", 16, 8192, defaults.batch_size)
-        groups = left.number_input("Expression tokens (k-means groups of cells)", 1,
-                                   min(16, data.n_cells), defaults.cell_groups,
-                                   help="1 = the paper: one token for the whole profile.")
-        lr = right.number_input("Learning rate", 1e-5, 1.0, defaults.learning_rate,
-                                format="%.4f")
-        softmax = right.selectbox("Softmax", ["auto", "full", "sampled"])
-        n_neg = right.number_input("Negatives per example (sampled softmax)", 1, 1000,
-                                   defaults.n_neg_samples)
-        svm_c = right.number_input("SVM C", 0.001, 1000.0, 1.0)
-        universe = st.selectbox("Candidate pairs to rank", UNIVERSES,
-                                help="regulators: every gene with out-edges × every gene; "
-                                     "tf-list: the uploaded TF list × every gene; all: all pairs")
-        ablation = st.checkbox("Also train the GNE-MLP ablation", value=True)
-        split_dir = st.text_input("Use a given split instead of the protocol (optional)",
-                                  placeholder="folder with train.csv, val.csv, test.csv",
-                                  help="Columns tf,target,label; e.g. a published method's own "
-                                       "splits, to compare on exactly its pairs.").strip()
+        chosen["epochs"] = left.number_input("Epochs", 1, 500, last["epochs"])
+        chosen["dim"] = left.number_input("Embedding size d", 8, 512, last["dim"], step=8)
+        chosen["alpha"] = left.number_input("alpha (weight of expression vs identity)", 0.0,
+                                            10.0, last["alpha"])
+        chosen["batch_size"] = left.number_input("Batch size", 16, 8192, last["batch_size"])
+        most_groups = min(16, data.n_cells)
+        chosen["cell_groups"] = left.number_input(
+            "Expression tokens (k-means groups of cells)", 1, most_groups,
+            min(last["cell_groups"], most_groups),
+            help="1 = the paper: one token for the whole profile.")
+        chosen["learning_rate"] = right.number_input("Learning rate", 1e-5, 1.0,
+                                                     last["learning_rate"], format="%.4f")
+        softmaxes = ["auto", "full", "sampled"]
+        chosen["softmax"] = right.selectbox("Softmax", softmaxes,
+                                            index_of(softmaxes, last["softmax"]))
+        chosen["n_neg_samples"] = right.number_input(
+            "Negatives per example (sampled softmax)", 1, 1000, last["n_neg_samples"])
+        chosen["svm_c"] = right.number_input("SVM C", 0.001, 1000.0, last["svm_c"])
+        chosen["universe"] = st.selectbox(
+            "Candidate pairs to rank", UNIVERSES, index_of(UNIVERSES, last["universe"]),
+            help="regulators: every gene with out-edges × every gene; tf-list: the uploaded TF "
+                 "list × every gene; all: all pairs")
+        chosen["ablation"] = st.checkbox("Also train the GNE-MLP ablation", last["ablation"])
+        chosen["split_dir"] = st.text_input(
+            "Use a given split instead of the protocol (optional)", last["split_dir"],
+            placeholder="folder with train.csv, val.csv, test.csv",
+            help="Columns tf,target,label; e.g. a published method's own splits, to compare "
+                 "on exactly its pairs.").strip()
     submitted = st.form_submit_button("Train", type="primary")
 
 if submitted:
+    state.set_preference("train", chosen)
     problem = None
     try:
-        seeds = parse_seeds(seeds_text, MAX_SEEDS)
+        seeds = parse_seeds(chosen["seeds"], MAX_SEEDS)
     except ValueError:
         problem = f"Seeds must be 1 to {MAX_SEEDS} whole numbers, such as 0, 1, 2."
-    if problem is None and split_dir:
+    if problem is None and chosen["split_dir"]:
         try:
-            read_split_dir(split_dir, data.genes)
+            read_split_dir(chosen["split_dir"], data.genes)
         except GntInputError as err:
             problem = f"The given split cannot be used: {plain(err)}"
     if problem is None:
-        config = TrainConfig(dim=int(dim), alpha=float(alpha), epochs=int(epochs),
-                             batch_size=int(batch), learning_rate=float(lr),
-                             n_neg_samples=int(n_neg), softmax=softmax, device=device,
-                             cell_groups=int(groups))
-        settings = preset(configuration, protocol=protocol, train=config, svm_c=float(svm_c),
-                          ablation=ablation, universe=universe, split_dir=split_dir or None)
+        config = TrainConfig(**{name: chosen[name] for name in TRAIN_FIELDS})
+        settings = preset(configuration, protocol=chosen["protocol"], train=config,
+                          svm_c=float(chosen["svm_c"]), ablation=chosen["ablation"],
+                          universe=chosen["universe"], split_dir=chosen["split_dir"] or None)
         try:
             check_split(data, settings)
         except GntInputError as err:
@@ -102,80 +127,47 @@ if submitted:
     if problem:
         st.error(problem)
     else:
-        discovery = DiscoverySettings(seeds=int(discovery_seeds)) if mode == "discover" else None
+        discovery = (DiscoverySettings(seeds=int(chosen["discovery_seeds"]))
+                     if chosen["mode"] == "discover" else None)
         submitted_runs = jobs.submit_group(spec, settings, seeds, discovery=discovery)
         state.set_run(submitted_runs[0])
-        st.toast(f"Started {len(submitted_runs)} job(s). You can close this tab: training goes "
-                 "on, and this page re-attaches when you come back.")
+        st.toast(f"Started {counted(len(submitted_runs), 'job')}. You can close this tab: "
+                 "training goes on, and this page re-attaches when you come back.")
         st.rerun()
-
-
-@st.fragment(run_every=1.0)
-def monitor(run) -> None:
-    status = jobs.job_status(run)
-    if not status.active:
-        st.rerun()
-    progress = status.progress
-    if status.state == "queued":
-        st.info(f"Waiting for the device: {status.queue_position or 0} job(s) ahead.")
-    else:
-        fraction = progress.get("fraction", 0.0)
-        remaining = progress.get("remaining_s")
-        stage = STAGES[progress["stage"]].label if progress.get("stage") in STAGES else "Starting"
-        st.progress(fraction, text=f"{stage} — {progress.get('step', 0)}/"
-                    f"{progress.get('total', '?')} · elapsed {progress.get('elapsed_s', 0):.0f} s"
-                    f" · about {'…' if remaining is None else f'{remaining:.0f} s'} left")
-        history = progress.get("history", {})
-        if history:
-            latest = history[list(history)[-1]][-1]
-            st.write(f"Epoch {latest['epoch']}/{latest['epochs']}: loss {latest['loss']:.3f}, "
-                     f"validation AUROC {latest['val_auroc']:.3f}")
-            st.plotly_chart(charts.training_figure(history))
-    if st.button("Cancel this run"):
-        jobs.cancel(run)
-    queue_table()
-
-
-def queue_table() -> None:
-    queue = jobs.active_jobs()
-    if queue:
-        st.subheader("Training queue")
-        st.dataframe([{"run": p.name, "state": Run(p).status.state,
-                       "device": Run(p).status.device} for p in queue], hide_index=True)
-
 
 run = state.run()
-if run is not None and run.is_job:
-    st.header(f"Run {plain(run.id)}")
-    status = jobs.job_status(run.path)
-    settings = RunSettings.from_dict(run.job["settings"])
-    kind = "discovery" if run.mode == DISCOVER or run.job.get("kind") == DISCOVER else "evaluation"
-    st.caption(f"{kind} · protocol {settings.protocol}, seed {settings.seed}, "
-               f"{settings.train.epochs} epochs, device {run.status.device}")
-    if status.active:
-        monitor(run.path)
-    else:
-        discovery = run.discovery_job() if run.mode != DISCOVER else None
-        if status.state == "complete":
-            st.success("Training finished.")
-            st.page_link("app_pages/evaluate.py", label="See the ROC and PR curves",
-                         icon=":material/monitoring:")
-        if discovery is not None and jobs.job_status(discovery.path).active:
-            st.subheader("Discovery")
-            monitor(discovery.path)
-        elif discovery is not None and discovery.status.complete:
-            st.success("Discovery finished: the novel pairs are ranked.")
-            st.page_link("app_pages/explore.py", label="Explore the novel pairs",
-                         icon=":material/hub:")
-        elif discovery is not None:
-            st.error(f"Discovery did not finish: {plain(discovery.status.error or 'unknown')}")
-        elif status.state == "cancelled":
-            st.warning("This run was cancelled.")
-        else:
-            st.error(f"This run failed: {plain(status.error or 'unknown error')}")
-            if run.log_path.exists():
-                with st.expander("Log"):
-                    st.code(run.log_path.read_text()[-5000:] or "(empty)")
-        queue_table()
-else:
+if run is None or not run.is_job:
     queue_table()
+    st.stop()
+st.header(f"Run {plain(run.id)}")
+status = jobs.job_status(run.path)
+settings = RunSettings.from_dict(run.job["settings"])
+kind = "discovery" if run.mode == DISCOVER else "evaluation"
+st.caption(f"{kind} · protocol {settings.protocol}, seed {settings.seed}, "
+           f"{counted(settings.train.epochs, 'epoch')}, device {run.job.get('device', '?')}")
+if status.active:
+    monitor(run.path)
+    st.stop()
+if status.state == "complete":
+    st.success("Training finished.")
+    st.page_link("app_pages/evaluate.py", label="See the ROC and PR curves",
+                 icon=":material/monitoring:")
+    training_curves(run.progress)
+elif status.state == "cancelled":
+    st.warning("This run was cancelled.")
+else:
+    st.error(f"This run failed: {plain(status.error or 'unknown error')}")
+    if run.log_path.exists():
+        with st.expander("Log"):
+            st.code(run.log_path.read_text()[-5000:] or "(empty)")
+discovery = run.discovery_job() if run.mode != DISCOVER else None
+if discovery is not None and discovery.status.active:
+    st.subheader("Discovery")
+    monitor(discovery.path)
+    st.stop()
+if discovery is not None and discovery.status.complete:
+    st.success("Discovery finished: the novel pairs are ranked.")
+    st.page_link("app_pages/explore.py", label="Explore the novel pairs", icon=":material/hub:")
+elif discovery is not None:
+    st.error(f"Discovery did not finish: {plain(discovery.status.error or 'unknown')}")
+queue_table()

@@ -102,10 +102,12 @@ PRESET_DESCRIPTIONS = {
     "default": "GNT Explorer's default: Hadamard + training-degree + network-paths (L3) pair "
                "features, candidates protocol, the regulator prior shift after "
                "regulator-balanced training, a logistic layer over SVM score, degrees, |PCC| "
-               "and L3 fitted on validation pairs (chosen on validation pairs; see "
-               "benchmarks/RESULTS.md)",
+               "and L3 fitted on validation pairs (chosen on the validation pairs of six "
+               "BEELINE datasets)",
     "paper": "the thesis: Hadamard pair features only, random negatives",
 }
+PRESET_NAMES = {"default": "GNT Explorer's default configuration",
+                "paper": "the thesis' configuration"}
 
 
 def preset(name: str, **overrides) -> RunSettings:

@@ -18,27 +18,40 @@ from ui.text import plain
 log = logging.getLogger("gnt_app")
 
 
+SIDEBAR_REFRESH_S = 2.0
+
+
 def sidebar() -> None:
     spec = state.dataset_spec()
     with st.sidebar:
         st.caption("Dataset")
         st.text(spec.name)
-        run = state.run()
-        st.caption("Active run")
-        if run is None:
-            st.text("none yet: train one")
-        else:
-            summary = run.summary()
-            st.text(f"{summary.run_id}\n{summary.state}, protocol {summary.protocol}, "
-                    f"seed {summary.seed}")
-            if summary.metrics is not None and "gnt" in summary.metrics.test:
-                st.text(f"GNT test AUROC {summary.metrics.test['gnt']['auroc']:.3f}")
-        jobs = active_jobs()
-        if jobs:
-            running = sum(Run(j).status.state == "running" for j in jobs)
-            st.caption("Training queue")
-            st.text(f"{running} running, {len(jobs) - running} waiting")
+        jobs_running = bool(active_jobs())
+        st.fragment(_run_and_queue, run_every=SIDEBAR_REFRESH_S if jobs_running else None)(
+            jobs_running)
         st.caption(f"Data directory: {gnt_home()}")
+
+
+def _run_and_queue(refreshing: bool) -> None:
+    """The active run and the queue, redrawn every few seconds while jobs are active; the whole
+    page is redrawn once when the last one ends, which stops the refresh."""
+    jobs = active_jobs()
+    if refreshing and not jobs:
+        st.rerun()
+    run = state.run()
+    st.caption("Active run")
+    if run is None:
+        st.text("none yet: train one")
+    else:
+        summary = run.summary()
+        st.text(f"{summary.run_id}\n{summary.state}, protocol {summary.protocol}, "
+                f"seed {summary.seed}")
+        if summary.metrics is not None and "gnt" in summary.metrics.test:
+            st.text(f"GNT test AUROC {summary.metrics.test['gnt']['auroc']:.3f}")
+    if jobs:
+        running = sum(Run(j).status.state == "running" for j in jobs)
+        st.caption("Training queue")
+        st.text(f"{running} running, {len(jobs) - running} waiting")
 
 
 def run_page(page) -> None:

@@ -1,5 +1,6 @@
 """The active dataset and run: kept in the session, mirrored in the URL (?data=…&run=…) so
-that a refresh or a second tab opens the same things."""
+that a refresh or a second tab opens the same things; and what the user chose for the active
+dataset (organism, the Train page's values), kept on disk across reloads."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import streamlit as st
 
 from gnt_core.io import Dataset
 from gnt_core.store.datasets import DEMO, DatasetSpec, get_spec
+from gnt_core.store.preferences import read_preferences, remember
 from gnt_core.store.run import Run, list_runs, read_pair_table
 from gnt_core.vocabulary import DISCOVER
 
@@ -88,3 +90,26 @@ def _read_table(path: str, modified: float) -> pd.DataFrame:
 def table(path: Path) -> pd.DataFrame:
     """A pair table of a run (candidates, predictions), cached until the file changes."""
     return _read_table(str(path), path.stat().st_mtime)
+
+
+def preference(key: str, default):
+    """What the user last chose under `key` for the active dataset, else `default`."""
+    return read_preferences(dataset_spec().id).get(key, default)
+
+
+def set_preference(key: str, value) -> None:
+    remember(dataset_spec().id, key, value)
+
+
+def remembered_form(key: str, defaults: dict) -> dict:
+    """A form's last values for the active dataset over its `defaults`; a value of another
+    type than its default's (a file from an older version) is left out."""
+    stored = preference(key, {})
+    return defaults | {name: value for name, value in stored.items()
+                       if name in defaults and type(value) is type(defaults[name])}
+
+
+def index_of(options, value) -> int:
+    """The position of `value` among a widget's options (the first when it is not one)."""
+    options = list(options)
+    return options.index(value) if value in options else 0

@@ -340,6 +340,17 @@ class Run:
         return next((r for r in self.group_members() if r.is_job
                      and r.job.get("kind") == DISCOVER), None)
 
+    @property
+    def dataset_source(self) -> dict:
+        """The DatasetSpec (as a dict) an app job was given to load; {} for other runs."""
+        return read_optional_json(self.path / "job.json").get("dataset", {})
+
+    @property
+    def dataset_id(self) -> str:
+        """The id of the dataset it ran on: its spec's for an app job, else a safe form of the
+        dataset's name."""
+        return self.dataset_source.get("id") or safe_name(self.config.dataset_name)
+
     # ------------------------------------------------------------ typed JSON
 
     @property
@@ -367,14 +378,18 @@ class Run:
         return read_optional_json(self.path / "history.json")
 
     def summary(self) -> RunSummary:
-        """The run's line in a list; unreadable parts show as a failed state."""
+        """The run's line in a list; unreadable parts show as a failed state. A job that has
+        not written its config yet (queued, starting) is described by what it was given."""
         state = self.status.state
         config = read_optional_json(self.path / "config.json")
+        job = read_optional_json(self.path / "job.json")
+        given = job.get("settings", {})
         metrics = read_optional_json(self.path / "metrics.json") if state == "complete" else {}
         return RunSummary(self.path, self.id, state,
-                          config.get("created", self.path.stat().st_mtime),
-                          config.get("dataset", {}).get("name", "?"),
-                          config.get("protocol", "?"), config.get("seed"), self.group,
+                          config.get("created", job.get("submitted", self.path.stat().st_mtime)),
+                          config.get("dataset", job.get("dataset", {})).get("name", "?"),
+                          config.get("protocol", given.get("protocol", "?")),
+                          config.get("seed", given.get("seed")), self.group,
                           from_known_fields(RunMetrics, metrics) if "test" in metrics else None,
                           self.mode)
 
@@ -476,6 +491,17 @@ class Run:
     def calibration(self) -> Calibration | None:
         values = read_optional_json(self.path / "calibration.json")
         return Calibration.from_dict(values) if values else None
+
+    def discovery_outcome(self, top_n: int = 100) -> dict:
+        """What a finished discovery found: how many novel pairs it ranked over how many seeds,
+        and the expected precision of its top `top_n` (None without a calibration)."""
+        summary, calibration = self.discovery_summary, self.calibration
+        n_pairs = summary["n_pairs"]
+        top_n = min(top_n, n_pairs)
+        precision = (float(calibration.expected([top_n], n_pairs)[0][0])
+                     if calibration is not None else None)
+        return {"n_pairs": n_pairs, "seeds": len(summary["seeds"]), "top_n": top_n,
+                "expected_precision": precision}
 
     def discovery_run(self) -> Run | None:
         """The newest complete discovery run of this run's group (itself if it is one)."""
