@@ -60,6 +60,7 @@ from .vocabulary import (
     STAGES,
     parse_seeds,
 )
+from .workflows.beeline_export import write_beeline_evaluation
 from .workflows.benchmark import run_benchmark
 from .workflows.cluster import open_client
 from .workflows.discover import run_discovery
@@ -273,7 +274,12 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--top", type=int, help="keep the K best pairs (after --status)")
     score.add_argument("--universe", choices=UNIVERSES,
                        help="rescore an evaluation run over this universe")
-    score.add_argument("--out", type=Path, required=True, help="file to write")
+    score.add_argument("--out", type=Path, help="file to write")
+    score.add_argument("--evaluation-set", type=Path, metavar="DIR",
+                       help="with --format beeline: write DIR/rankedEdges.csv (the test pairs "
+                            "of an evaluation run under candidates, both directions where both "
+                            "genes can regulate) and DIR/refNetwork.csv (its held-out edges) for "
+                            "BEELINE's BLEval (docs/beeline.md)")
     score.set_defaults(handler=_score)
     return parser
 
@@ -422,6 +428,10 @@ def _discover(args) -> int:
 
 def _score(args) -> int:
     _check_run(args.run_dir)
+    if args.evaluation_set is not None:
+        return _evaluation_set(args)
+    if args.out is None:
+        raise GntInputError("give --out FILE (or --evaluation-set DIR with --format beeline)")
     run = Run(args.run_dir)
     fmt = args.format or format_from_path(str(args.out))
     if args.universe and run.mode == DISCOVER:
@@ -445,6 +455,22 @@ def _score(args) -> int:
         table = add_verdicts(table, verdicts.table())
     write_bytes(args.out, export_bytes(table, fmt))
     print(f"wrote {len(table)} ranked pairs to {args.out} ({fmt})")
+    return 0
+
+
+def _evaluation_set(args) -> int:
+    if args.format not in (None, "beeline") or args.out or args.universe or args.top or (
+            args.status != "all"):
+        raise GntInputError("--evaluation-set writes BEELINE's two files for a run's whole "
+                            "test: use it with --format beeline alone (no --out, --status, "
+                            "--top or --universe)")
+    figures = write_beeline_evaluation(args.run_dir, args.evaluation_set, args.device)
+    print(f"wrote {figures['ranked_edges']:,} ranked edges (rankedEdges.csv) and "
+          f"{figures['reference_edges']:,} held-out edges (refNetwork.csv) to "
+          f"{args.evaluation_set}\n"
+          f"BLEval's AUPRC on them: {figures['bleval_auprc']:.4f}; the run's test AUPRC "
+          f"directed: {figures['directed_auprc']:.4f}, unordered (the run's own figure): "
+          f"{figures['unordered_auprc']:.4f}")
     return 0
 
 

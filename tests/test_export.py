@@ -119,3 +119,73 @@ def test_format_from_the_file_name():
     assert format_from_path("net.cyjs") == "cyjs"
     with pytest.raises(ValueError, match="export format"):
         format_from_path("ranked.xlsx")
+
+
+def test_bleval_auprc_is_beelines_universe_and_davis_goadrich_area(ranking):
+    from gnt_core.outputs.beeline_eval import bleval_auprc, davis_goadrich_auprc
+
+    table, _, true = ranking
+    ranked = pd.DataFrame({"Gene1": table["regulator"], "Gene2": table["target"],
+                           "EdgeWeight": table["score"]}).sample(frac=0.7, random_state=0)
+    extra = pd.DataFrame({"Gene1": ["X1", "X2"], "Gene2": ["X1", "X2"]})  # self-pair rows
+    for reference in (true, pd.concat([true, extra])):
+        genes = np.unique(reference[["Gene1", "Gene2"]])
+        truth = set(zip(true["Gene1"], true["Gene2"], strict=True))
+        weights = {(a, b): abs(w) for a, b, w in ranked.itertuples(index=False)}
+        possible = list(permutations(genes, 2))
+        labels = np.array([p in truth for p in possible])
+        scores = np.array([weights.get(p, 0.0) for p in possible])
+        assert bleval_auprc(ranked, reference) == pytest.approx(
+            davis_goadrich_auprc(scores, labels), abs=1e-12)
+    assert davis_goadrich_auprc(np.zeros(50), np.arange(50) < 5) == pytest.approx(0.1)
+    assert davis_goadrich_auprc(np.arange(50.0), np.arange(50) >= 45) == pytest.approx(1.0)
+    rng = np.random.default_rng(0)
+    labels = rng.random(5000) < 0.05
+    scores = rng.normal(size=5000) + 1.5 * labels
+    from sklearn.metrics import average_precision_score
+    assert davis_goadrich_auprc(scores, labels) == pytest.approx(
+        average_precision_score(labels, scores), abs=0.01)
+
+
+def test_beeline_evaluation_set_holds_only_the_test_and_scores_as_the_run(tmp_path, capsys):
+    from gnt_core.cli import main
+    from gnt_core.outputs.beeline_eval import bleval_auprc
+    from gnt_core.store.run import Run
+
+    assert main(["demo", str(tmp_path / "demo")]) == 0
+    run_dir, out = tmp_path / "run", tmp_path / "beeline"
+    assert main(["train", "--data", str(tmp_path / "demo"), "--epochs", "2", "--protocol",
+                 "candidates", "--no-ablation", "--out", str(run_dir)]) == 0
+    capsys.readouterr()
+    assert main(["score", str(run_dir), "--format", "beeline", "--evaluation-set",
+                 str(out)]) == 0
+    printed = capsys.readouterr().out
+    ranked = pd.read_csv(out / "rankedEdges.csv", sep="\t")
+    reference = pd.read_csv(out / "refNetwork.csv")
+    run = Run(run_dir)
+    dataset = run.dataset()
+    split = run.split(dataset)
+    names = np.asarray(dataset.genes, dtype=object)
+
+    def unordered(a, b) -> set:
+        return {frozenset(p) for p in zip(a, b, strict=True)}
+
+    listed = unordered(ranked["Gene1"], ranked["Gene2"])
+    assert listed == unordered(names[split.test.pairs[:, 0]], names[split.test.pairs[:, 1]])
+    fitted = np.concatenate([split.train.pairs, split.val.pairs, split.ranker_negatives])
+    assert not listed & unordered(names[fitted[:, 0]], names[fitted[:, 1]])
+    regulator = set(names[dataset.regulators])
+    two_way = ranked["Gene1"].isin(regulator) & ranked["Gene2"].isin(regulator)
+    assert two_way.sum() > 0 and len(ranked) > len(listed)  # both directions of TF–TF pairs
+    assert (ranked["EdgeWeight"] > 0).all()
+    edges = reference[reference["Gene1"] != reference["Gene2"]]
+    assert set(reference["Gene1"]) == set(dataset.genes)  # every gene in BLEval's universe
+    known = set(zip(names[dataset.edges[:, 0]], names[dataset.edges[:, 1]], strict=True))
+    assert set(zip(edges["Gene1"], edges["Gene2"], strict=True)) <= known
+    assert unordered(edges["Gene1"], edges["Gene2"]) == unordered(
+        names[split.test.positives[:, 0]], names[split.test.positives[:, 1]])
+    figure = bleval_auprc(ranked, reference)
+    assert f"BLEval's AUPRC on them: {figure:.4f}" in printed
+    directed = float(printed.split("directed: ")[1].split(",")[0])
+    assert abs(figure - directed) < 0.01
+    assert main(["score", str(run_dir), "--format", "csv", "--evaluation-set", str(out)]) == 2
