@@ -4,24 +4,25 @@ expected precision and literature links, an interactive network, and the user's 
 import streamlit as st
 
 from gnt_core.outputs.filters import add_links, add_verdicts, filter_candidates
-from gnt_core.outputs.literature import ORGANISMS
 from gnt_core.store.access import audit
 from gnt_core.store.verdicts import VERDICTS, VerdictStore
 from ui import access, state
-from ui.candidates import choose_list, expected_line, filter_widgets
+from ui.candidates import choose_list, expected_line, filter_widgets, literature_organism
 from ui.network import MAX_NODES, network_view
-from ui.text import plain
+from ui.text import counted, plain
 
 MAX_ROWS = 2_000
 LINKS = {"pubmed": "PubMed", "regulator_gene": "Gene", "target_gene": "Gene",
          "string": "STRING"}
-DISCOVERY_COLUMNS = ["rank", "regulator", "target", "stability", "expected_precision",
+LINK_BUTTONS = {"pubmed": "PubMed: {regulator} and {target}", "regulator_gene": "Gene: {regulator}",
+                "target_gene": "Gene: {target}", "string": "STRING: {regulator} and {target}"}
+# the literature links right beside the pair, where the eye is
+DISCOVERY_COLUMNS = ["rank", "regulator", "target", *LINKS, "stability", "expected_precision",
                      "expected_precision_low", "expected_precision_high", "regulator_degree",
-                     "target_degree", "rank_in_regulator", "rank_in_target", "status", "verdict",
-                     *LINKS]
-EVALUATION_COLUMNS = ["rank", "regulator", "target", "score", "score_reverse", "status",
-                      "regulator_degree",
-                      "target_degree", "rank_in_regulator", "rank_in_target", "verdict", *LINKS]
+                     "target_degree", "rank_in_regulator", "rank_in_target", "status", "verdict"]
+EVALUATION_COLUMNS = ["rank", "regulator", "target", *LINKS, "score", "score_reverse", "status",
+                      "regulator_degree", "target_degree", "rank_in_regulator", "rank_in_target",
+                      "verdict"]
 
 st.title("Explore candidates")
 run = state.finished_run()
@@ -42,16 +43,15 @@ if kept.get("streamed"):
     st.info(f"{kept['n_pairs']:,} pairs were scored; the best {kept['top_k_per_regulator']} "
             "of each regulator are listed here, ranked against all of them. Every score is in "
             f"{plain(candidates.run.candidates_parquet)}.")
-organism = st.selectbox("Organism for literature links", ["any", *ORGANISMS], key="organism")
+organism = literature_organism(candidates)
 table, chosen = filter_widgets(candidates)
 if candidates.discovery:
     st.write(expected_line(candidates, chosen.top_n))
 selected = filter_candidates(table, chosen)
 store = VerdictStore()
-shown = add_verdicts(add_links(selected.head(MAX_ROWS), None if organism == "any" else organism),
-                     store.table())
-st.write(f"**{len(selected):,}** pairs match" + (f"; the first {MAX_ROWS:,} are listed."
-                                                 if len(selected) > MAX_ROWS else "."))
+shown = add_verdicts(add_links(selected.head(MAX_ROWS), organism), store.table())
+st.write(f"**{counted(len(selected), 'pair')}** {'matches' if len(selected) == 1 else 'match'}"
+         + (f"; the first {MAX_ROWS:,} are listed." if len(selected) > MAX_ROWS else "."))
 event = st.dataframe(
     shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="pairs",
     column_order=DISCOVERY_COLUMNS if candidates.discovery else EVALUATION_COLUMNS,
@@ -87,9 +87,10 @@ with network_tab:
     n_pairs = st.slider("Pairs drawn (best first)", 10, 300, 60, 10)
     view = network_view(selected.head(n_pairs))
     if view.capped:
-        st.info(f"The network shows the {view.n_edges} best-ranked of {view.n_pairs_selected:,}"
-                f" selected pairs ({view.n_nodes} genes; at most {MAX_NODES}). Narrow the "
-                "filters to see others.")
+        st.info(f"The network shows the {view.n_edges} best-ranked of "
+                f"{counted(view.n_pairs_selected, 'selected pair')} "
+                f"({counted(view.n_nodes, 'gene')}; at most {MAX_NODES}). Narrow the filters "
+                "to see others.")
     st.caption(view.legend)
     if view.n_edges:
         st.iframe(view.html, height=640)
@@ -104,6 +105,12 @@ with curate_tab:
     index = st.selectbox("Pair (or select a row in the table above)", range(len(pairs)),
                          index=default, format_func=lambda i: f"{pairs[i][0]} → {pairs[i][1]}")
     regulator, target = pairs[index]
+    links = shown.iloc[index]
+    for column, (name, label) in zip(st.columns(len(LINK_BUTTONS)), LINK_BUTTONS.items(),
+                                     strict=True):
+        if links[name]:
+            column.link_button(label.format(regulator=plain(regulator), target=plain(target)),
+                               links[name])
     current = store.get(regulator, target)
     with st.form("verdict"):
         verdict = st.radio("Verdict", VERDICTS, horizontal=True,

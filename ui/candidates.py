@@ -1,5 +1,6 @@
 """Which ranked list a page shows (discovery's novel pairs, or the evaluation's held-out test
-pairs) and the filter widgets, shared by the Explore and Export pages."""
+pairs), the filter widgets, shared by the Explore and Export pages, and the organism of the
+literature links."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from gnt_core.io.organism import infer_organism
 from gnt_core.outputs.filters import GENE_ROLES, KNOWN, CandidateFilter, with_cut
+from gnt_core.outputs.literature import ORGANISMS
+from gnt_core.store.preferences import read_preferences, remember
 from gnt_core.store.run import Run
 from gnt_core.vocabulary import (
     DISCOVER,
@@ -18,6 +22,7 @@ from gnt_core.vocabulary import (
     TRAINING_NEGATIVE,
 )
 from ui import state
+from ui.state import index_of
 
 LISTS = {DISCOVER: "Novel pairs (discovery)", "evaluate": "Held-out test pairs (evaluation)"}
 EVALUATION_VIEWS = {"False positives": FALSE_POSITIVE, "Test positives": TEST_POSITIVE,
@@ -110,3 +115,22 @@ def expected_line(candidates: CandidateList, top_n: int | None) -> str:
             f"{recall[0]:.3f} — how often pairs ranked this high were held-out known edges "
             "when the evaluation hid a tenth of the network (edges missing from your network "
             "count as wrong, so this is conservative).")
+
+
+def literature_organism(candidates: CandidateList) -> str | None:
+    """The organism for literature links (None: any): the user's last choice for the run's
+    dataset, else the one its gene names or TF list say; a change is kept on disk."""
+    dataset_id = candidates.run.dataset_id
+    genes = pd.unique(candidates.table[["regulator", "target"]].to_numpy().ravel()).tolist()
+    guess = infer_organism(genes, candidates.run.dataset_source.get("tfs"))
+    last = read_preferences(dataset_id).get("organism") or guess or "any"
+    options = ["any", *ORGANISMS]
+    key = f"organism-{dataset_id}"
+    choice = st.selectbox(
+        "Organism for literature links", options, index_of(options, last), key=key,
+        on_change=lambda: remember(dataset_id, "organism", st.session_state[key]),
+        help="Preselected from the gene names (mouse symbols are Title-case like Gata1, human "
+             "ones UPPER-case like GATA1; Ensembl ENSMUSG or ENSG) or the built-in TF list"
+             + (f", which say {guess}" if guess else ", which say nothing here")
+             + ". Your choice is kept for this dataset.")
+    return None if choice == "any" else choice
