@@ -43,6 +43,11 @@ def safe_name(name: str, max_length: int = 60) -> str:
     return slug or "run"
 
 
+def file_name(*parts: object, suffix: str) -> str:
+    """A download's file name from its parts, each made safe: 'mDC-run3-view-100.csv'."""
+    return "-".join(safe_name(str(part), max_length=80) for part in parts) + suffix
+
+
 def min_free_bytes() -> int:
     """Disk space always left free under $GNT_HOME ($GNT_MIN_FREE_BYTES, default 1 GiB)."""
     return int(os.environ.get("GNT_MIN_FREE_BYTES") or MIN_FREE_BYTES)
