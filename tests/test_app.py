@@ -12,6 +12,7 @@ from gnt_core.store.storage import write_json
 from gnt_core.store.verdicts import VerdictStore
 from gnt_core.workflows import jobs
 from tests.conftest import shared
+from ui.text import IGNORE_CASE_CONTROL, plain
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
@@ -147,7 +148,7 @@ def test_train_evaluate_explore_curate_runs_export(home):
                                      "random (baseline)"]
     assert "precision at 50" in table.columns
     assert "±" in table["AUROC"].iloc[0]  # two seeds
-    next(s for s in at.slider if s.label.startswith("Call the N")).set_value(10).run()
+    next(s for s in at.slider if s.label.startswith("Treat the N")).set_value(10).run()
     assert not at.exception
 
     at.switch_page("app_pages/explore.py").run()
@@ -175,9 +176,23 @@ def test_train_evaluate_explore_curate_runs_export(home):
     assert shown.loc[(regulator, target), "verdict"] == "supported"
 
     restarted.switch_page("app_pages/runs.py").run()
-    assert len(restarted.dataframe[0].value) == 3
+    listed = restarted.dataframe[0].value.set_index("mode")
+    assert len(listed) == 3
+    assert listed.loc["discover", "GNT AUROC"] == "—"  # a discovery has no test pairs, and
+    assert "novel pairs ranked over 2 seeds" in listed.loc["discover", "discovery"]  # says so
+    evaluations = [r.run_id for r in list_runs() if r.mode == "evaluate"]
+    restarted.multiselect(key="compare").set_value(evaluations).run()
+    compared = restarted.dataframe[1].value.set_index("metric")
+    assert compared.loc["AUROC", "B − A"].startswith("+0.000 ± ")  # one group: same mean ± sd
+    assert len(restarted.get("plotly_chart")) == 3  # ROC, PR, precision at k of both runs
+
     restarted.switch_page("app_pages/export.py").run()
     assert [b.label for b in restarted.get("download_button")][:1] == ["Download 100 pairs"]
+    assert "1 verdict recorded." in texts(restarted)
+    view_name = next(c.value for c in restarted.caption if c.value.startswith("File name"))
+    next(r for r in restarted.radio if r.label == "Pairs").set_value("all").run()
+    all_name = next(c.value for c in restarted.caption if c.value.startswith("File name"))
+    assert "demo" in view_name and "view\\-100" in view_name and "all\\-" in all_name
 
 
 def test_a_broken_run_shows_a_message_not_a_traceback(home):
@@ -205,7 +220,8 @@ def test_hostile_file_names_and_urls_stay_harmless(home, demo_files):
 def test_two_sessions_train_at_once_and_the_second_waits_visibly(home):
     first = click_train(80, "0", mode="evaluate")
     second = click_train(2, "1", mode="evaluate")
-    assert "Waiting for the device: 1 job(s) ahead" in texts(second)
+    assert "Waiting for the device: 1 job ahead" in texts(second)
+    assert "queued, protocol candidates, seed 1" in texts(second)  # the sidebar, from job.json
     wait_for_jobs(240)
     runs = {r.seed: r for r in list_runs()}
     assert sorted(runs) == [0, 1] and all(r.state == "complete" for r in runs.values())
@@ -233,3 +249,66 @@ def test_a_given_split_from_the_train_page(home, tmp_path, demo):
     at.switch_page("app_pages/evaluate.py").run()
     assert at.header[0].value == "Test performance — given protocol"
     assert "are training positives" in at.warning[-1].value
+
+
+def test_each_method_as_good_as_gnt_is_explained_in_its_own_words():
+    from ui.notes import AS_GOOD_AS_GNT, as_good_as_gnt
+
+    comparison = {"auroc": {"best_baseline": "paths", "baseline": "tie", "ablation": "ahead"},
+                  "auprc": {"best_baseline": "degree", "baseline": "behind", "ablation": "tie"},
+                  "epr": {"best_baseline": "paths", "baseline": "behind", "ablation": "tie"}}
+    warnings = dict(zip(["paths", "degree", "gne_mlp"], as_good_as_gnt(comparison), strict=True))
+    assert "on AUROC, EPR" in warnings["paths"] and "paths of length 3" in warnings["paths"]
+    assert "training edges" in warnings["degree"] and "on AUPRC" in warnings["degree"]
+    assert [m for m, w in warnings.items() if "transformer" in w] == ["gne_mlp"]
+    assert len(set(AS_GOOD_AS_GNT.values())) == len(AS_GOOD_AS_GNT)
+
+
+def named(at: AppTest, name: str) -> AppTest:
+    next(t for t in at.text_input if t.label.startswith("Dataset name")).input(name)
+    return at
+
+
+def test_uploads_are_named_renamed_and_never_share_a_name(home, demo_files):
+    files = {role: (path.name, path.read_bytes()) for role, path in demo_files.items()}
+    name = "mDC <i>day 2</i>"
+    at = upload(named(start(), name), files)
+    assert at.header[0].value == f"Active dataset: {plain(name)}"
+    data_id = at.query_params["data"]
+    again = upload(named(start(), "MDC <I>DAY 2</I>"), files)
+    assert "already called" in again.error[0].value
+    next(t for t in at.text_input if t.label == "New name").input("mouse DCs")
+    next(b for b in at.button if b.label == "Rename").click()
+    assert at.run().header[0].value == "Active dataset: mouse DCs"
+    assert start(data=data_id).header[0].value == "Active dataset: mouse DCs"  # kept on disk
+
+
+def test_the_ignore_case_hint_names_the_apps_own_control(home, demo_files):
+    network = demo_files["network"].read_text().replace("TF01", "tf01")
+    files = {"expression": ("expr.csv", demo_files["expression"].read_bytes()),
+             "network": ("net.csv", network.encode())}
+    at = upload(start(), files)
+    report = texts(at)
+    assert "when case is ignored" in report and IGNORE_CASE_CONTROL in report
+    assert "--ignore-case" not in report
+
+
+def test_the_train_form_is_remembered_and_labelled_by_its_configuration(home):
+    at = start("app_pages/train.py")
+    labels = [e.label for e in at.expander]
+    assert "Advanced settings (GNT Explorer's default configuration)" in labels
+    assert "Why these defaults?" in labels and "RESULTS.md" not in texts(at)
+    next(r for r in at.radio if r.label == "Configuration").set_value("paper").run()
+    assert "Advanced settings (the thesis' configuration)" in [e.label for e in at.expander]
+    next(r for r in at.radio if r.label.startswith("Negative protocol")).set_value("tf-matched")
+    next(n for n in at.number_input if n.label == "Epochs").set_value(7)
+    at.text_input[0].input("0, x")  # refused, and still remembered
+    next(b for b in at.button if b.label == "Train").click()
+    at.run()
+    assert "Seeds must be" in at.error[0].value and not list_runs()
+    again = start("app_pages/train.py")  # a reload
+    assert next(r for r in again.radio if r.label == "Configuration").value == "paper"
+    assert next(r for r in again.radio if r.label.startswith("Negative protocol")).value == \
+        "tf-matched"
+    assert next(n for n in again.number_input if n.label == "Epochs").value == 7
+    assert again.text_input[0].value == "0, x"
