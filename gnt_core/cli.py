@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
+import socket
 import sys
 import textwrap
 from dataclasses import replace
@@ -36,6 +38,7 @@ from .outputs.filters import (
     filter_candidates,
     with_cut,
 )
+from .outputs.literature import ORGANISMS
 from .science.candidates import UNIVERSES
 from .science.metrics import metrics_frame
 from .settings import (
@@ -46,7 +49,16 @@ from .settings import (
     TrainConfig,
     preset,
 )
-from .store.access import ENV_DATA_ROOTS, add_user, audit, has_users, is_loopback, remove_user
+from .store.access import (
+    ENV_DATA_ROOTS,
+    add_user,
+    audit,
+    configured_auth,
+    has_users,
+    is_loopback,
+    remove_user,
+    sso_providers,
+)
 from .store.run import Run, collect_garbage
 from .store.storage import gnt_home, write_bytes
 from .store.verdicts import VerdictStore
@@ -64,6 +76,7 @@ from .workflows.beeline_export import write_beeline_evaluation
 from .workflows.benchmark import run_benchmark
 from .workflows.cluster import open_client
 from .workflows.discover import run_discovery
+from .workflows.explain import evidence_lines, explain_pair
 from .workflows.pipeline import check_split, evaluate_run, rescore_run, run_pipeline
 
 EXIT_INPUT = 2
@@ -281,6 +294,17 @@ def _parser() -> argparse.ArgumentParser:
                             "genes can regulate) and DIR/refNetwork.csv (its held-out edges) for "
                             "BEELINE's BLEval (docs/beeline.md)")
     score.set_defaults(handler=_score)
+
+    explain = commands.add_parser("explain", help="the evidence behind one pair of a run: "
+                                  "correlations in the cells, paths in the known network, what "
+                                  "drove the ranker, PubMed records (GNT_OFFLINE=1: no request)")
+    explain.add_argument("run_dir", type=Path)
+    explain.add_argument("regulator")
+    explain.add_argument("target")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.add_argument("--organism", choices=list(ORGANISMS),
+                         help="limit the PubMed count and links to this organism")
+    explain.set_defaults(handler=_explain)
     return parser
 
 
@@ -474,21 +498,38 @@ def _evaluation_set(args) -> int:
     return 0
 
 
+def _explain(args) -> int:
+    _check_run(args.run_dir)
+    evidence = explain_pair(args.run_dir, args.regulator, args.target, organism=args.organism)
+    print(json.dumps(evidence, indent=1) if args.format == "json"
+          else "\n".join(evidence_lines(evidence)))
+    return 0
+
+
 def _serve(args) -> int:
     app = Path(__file__).resolve().parents[1] / "app.py"
     if not app.is_file():
         raise GntInputError(f"{app} is missing: gnt serve runs the app of a GNT Explorer "
                             "checkout (app.py beside gnt_core/)")
-    if not is_loopback(args.address) and not has_users():
+    single_sign_on = bool(sso_providers(configured_auth()))  # an incomplete [auth] stops here
+    if not is_loopback(args.address) and not has_users() and not single_sign_on:
         raise GntInputError(f"--address {args.address} would share the app with other machines, "
                             "and a shared server needs users: add them with 'gnt add-user "
-                            "NAME' first (or serve on 127.0.0.1)")
+                            "NAME' first, or configure single sign-on (docs/sso.md), or serve "
+                            "on 127.0.0.1")
     roots = os.pathsep.join(str(p.resolve()) for p in args.data_root)
     os.environ[ENV_DATA_ROOTS] = roots or os.environ.get(ENV_DATA_ROOTS, "")
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app),
-                              "--server.address", args.address, "--server.port",
-                              str(args.port)])
+    os.execv(sys.executable, serve_command(app, args.address, args.port))
     return 0
+
+
+def serve_command(app: Path, address: str, port: int) -> list[str]:
+    """The app's server, with nothing leaving the machine (whatever the folder it starts in):
+    no usage statistics, and no look-up of the machine's external IP address (ui/offline.py)."""
+    server_name = socket.gethostname() if address in ("", "0.0.0.0", "::") else address
+    return [sys.executable, str(app.parent / "ui" / "offline.py"), "run", str(app),
+            "--server.address", address, "--server.port", str(port),
+            "--browser.serverAddress", server_name, "--browser.gatherUsageStats", "false"]
 
 
 def _add_user(args) -> int:

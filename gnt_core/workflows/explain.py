@@ -1,0 +1,160 @@
+"""`gnt explain RUN REGULATOR TARGET`: the evidence behind one pair of a run, in one dict
+(JSON-ready), from science/explain.py and the literature counts of outputs/literature.py.
+
+The network evidence and the ranker's contributions are computed on the network the ranking
+saw: an evaluation run's training network (held-out edges hidden, as they were from the model),
+a discovery run's whole known network, with the ranker of the first evaluation run it relied on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..io import Dataset, GntInputError
+from ..outputs.literature import PubMedCounts, ncbi_gene_url, string_url
+from ..science.explain import (
+    correlations,
+    group_correlations,
+    model_evidence,
+    network_evidence,
+    partial_correlation,
+)
+from ..science.pair_evidence import NetworkEvidence
+from ..store.run import Run
+from ..store.storage import gnt_home
+from ..vocabulary import DISCOVER
+
+LITERATURE_CACHE = "literature.sqlite"
+TABLE_COLUMNS = ("rank", "score", "status", "rank_in_regulator", "rank_in_target",
+                 "score_forward", "score_reverse", "stability", "expected_precision")
+
+
+def explain_pair(run_dir: Path, regulator: str, target: str, *, organism: str | None = None,
+                 groups: np.ndarray | None = None, literature: PubMedCounts | None = None,
+                 seed: int = 0) -> dict:
+    """Every kind of evidence for regulator → target in this run (see the module docstring).
+    `groups`: a label per cell of the run (cell type, cluster) for within-group correlations.
+    `literature`: where PubMed counts come from (default: $GNT_HOME's cache, GNT_OFFLINE
+    honoured)."""
+    run = Run(run_dir)
+    dataset = run.dataset()
+    i, j = (_gene(dataset, gene, run_dir) for gene in (regulator, target))
+    predictor, network_name = _ranking_model(run)
+    edges = dataset.edges if run.mode == DISCOVER else predictor.featurizer_.edges
+    adjacency = sp.csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])),
+                              shape=(dataset.n_genes, dataset.n_genes))
+    adjacency.data[:] = 1.0
+    x, y = dataset.expression[i], dataset.expression[j]
+    evidence = {
+        "regulator": regulator, "target": target, "run": str(run_dir), "mode": run.mode,
+        "network": network_name,
+        "ranking": _table_row(run, regulator, target),
+        **correlations(x, y, seed=seed),
+        "partial_correlation": partial_correlation(dataset.expression, i, j,
+                                                   dataset.regulators, seed),
+        **network_evidence(adjacency, i, j, dataset.genes),
+        "model": None,
+        "literature": (literature or PubMedCounts(gnt_home() / LITERATURE_CACHE)).count(
+            regulator, target, organism),
+        "links": {"pubmed": None, "ncbi_gene_regulator": ncbi_gene_url(regulator, organism),
+                  "ncbi_gene_target": ncbi_gene_url(target, organism),
+                  "string": string_url(regulator, target, organism)},
+    }
+    evidence["links"]["pubmed"] = evidence["literature"]["url"]
+    if groups is not None:
+        evidence["groups"] = group_correlations(x, y, np.asarray(groups))
+    ranker = getattr(predictor, "ranker_", None) if predictor is not None else None
+    if ranker is not None:
+        network = NetworkEvidence.from_edges(edges, dataset.n_genes, seed)
+        evidence["model"] = model_evidence(ranker, network, predictor.evidence_[1], i, j)
+    return evidence
+
+
+def _gene(dataset: Dataset, gene: str, run_dir: Path) -> int:
+    index = dataset.gene_index
+    if gene in index:
+        return index[gene]
+    near = [g for g in dataset.genes if g.lower() == gene.lower()]
+    hint = f" Did you mean {near[0]}?" if near else ""
+    raise GntInputError(f"{run_dir}: the gene {gene!r} is not among this run's "
+                        f"{dataset.n_genes:,} genes.{hint}")
+
+
+def _ranking_model(run: Run):
+    """(the predictor whose ranker explains the score, the network it is read on)."""
+    if run.mode != DISCOVER:
+        return run.predictor(), "the evaluation's training network (held-out edges hidden)"
+    evaluations = run.evaluation_runs()
+    if not evaluations:
+        return None, "every known edge"
+    return evaluations[0].predictor(), (f"every known edge (ranker of the evaluation run "
+                                        f"{evaluations[0].path.name})")
+
+
+def _table_row(run: Run, regulator: str, target: str) -> dict | None:
+    """The pair's row of the run's ranked table (listed either way), or None if not ranked."""
+    table = run.candidates()
+    row = table[((table["regulator"] == regulator) & (table["target"] == target))
+                | ((table["regulator"] == target) & (table["target"] == regulator))]
+    if row.empty:
+        return None
+    first = row.iloc[0]
+    out = {c: _plain(first[c]) for c in TABLE_COLUMNS if c in row.columns}
+    out["listed_as"] = f"{first['regulator']} → {first['target']}"
+    return out
+
+
+def _plain(value):
+    value = value.item() if isinstance(value, np.generic) else value
+    return None if isinstance(value, float) and np.isnan(value) else value
+
+
+def evidence_lines(evidence: dict) -> list[str]:
+    """explain_pair's evidence as a few lines of plain text."""
+    pair = f"{evidence['regulator']} → {evidence['target']}"
+    ranking = evidence["ranking"]
+    lines = [pair + (f"   rank {ranking['rank']:,}, {ranking['status']}" if ranking else
+                     "   (not in the run's ranked table)")]
+    if evidence["pearson"] is None:
+        lines.append(f"Cells ({evidence['n_cells']:,}): {evidence['note']}.")
+    else:
+        partial = evidence["partial_correlation"]
+        lines.append(f"Cells ({evidence['n_cells']:,}): Pearson {evidence['pearson']:.3f} "
+                     f"(p = {evidence['pearson_p']:.3g}), Spearman {evidence['spearman']:.3f} "
+                     f"(p = {evidence['spearman_p']:.3g}), partial correlation given the other "
+                     f"regulators {'—' if partial is None else f'{partial:.3f}'}")
+    for group in evidence.get("groups", []):
+        lines.append(f"  {group['group']} ({group['n_cells']:,} cells): Pearson "
+                     f"{_number(group['pearson'])}, Spearman {_number(group['spearman'])}")
+    paths = evidence["l3_paths"][:3]
+    example = "; e.g. " + ", ".join(f"{evidence['regulator']} → {t} ← {r} → "
+                                    f"{evidence['target']}" for t, r in paths) if paths else ""
+    lines += [f"Network ({evidence['network']}): {evidence['l3_path_count']:,} paths of length "
+              f"3{example}",
+              f"  shared regulators: {_names(evidence['shared_regulators'])}; shared targets: "
+              f"{_names(evidence['shared_targets'])}",
+              f"  {evidence['regulator']} has {evidence['regulator_degree']:,} known targets, "
+              f"{evidence['target']} {evidence['target_degree']:,} known regulators"]
+    model = evidence["model"]
+    if model is not None:
+        lines.append(f"Model: log-odds {model['log_odds']:.2f}, {model['summary']}")
+    literature = evidence["literature"]
+    count = "unknown" if literature["count"] is None else f"{literature['count']:,}"
+    asked = f", asked {literature['asked']}" if literature["asked"] else ""
+    lines.append(f"Literature: {count} PubMed records ({literature['source']}{asked})  "
+                 f"{literature['url'] or ''}")
+    return lines
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _names(names: list[str], shown: int = 8) -> str:
+    if not names:
+        return "none"
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
