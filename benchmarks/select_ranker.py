@@ -62,10 +62,12 @@ def validation_list(data, split) -> PairSet:
                    np.r_[np.ones(len(positives)), np.zeros(len(unknown))].astype(np.int8))
 
 
-def layered(model: GNTLinkPredictor, val: PairSet, listed: PairSet, natural: bool,
+def layered(model: GNTLinkPredictor, val: PairSet, listed: PairSet, fit_layer,
             seed: int) -> np.ndarray:
-    """The ranker + SVM layer, each half of the validation pairs fitting the layer that scores
-    the listed pairs of the other half (listed negatives are split at random)."""
+    """The ranker + SVM layer, each half of the validation pairs fitting (`fit_layer(inputs,
+    labels, negative_weight)`) the layer that scores the listed pairs of the other half (listed
+    negatives are split at random; `negative_weight` brings the half's negatives to the listed
+    universe's prevalence)."""
     fit_inputs = np.column_stack([model.ranker_score(val.pairs), model.svm_decision(val.pairs)])
     list_inputs = np.column_stack([model.ranker_score(listed.pairs),
                                    model.svm_decision(listed.pairs)])
@@ -78,12 +80,8 @@ def layered(model: GNTLinkPredictor, val: PairSet, listed: PairSet, natural: boo
     scores = np.empty(len(listed))
     for fit_on, scored in ((half, ~in_half), (~half, in_half)):
         labels = val.labels[fit_on]
-        if natural:  # negatives weighted to the listed universe's prevalence
-            weight = (listed.labels == 0).sum() / max((labels == 0).sum(), 1)
-            layer = _weighted_layer(fit_inputs[fit_on], labels, weight, seed)
-        else:
-            layer = Stacker.fit(fit_inputs[fit_on], labels, seed)
-        scores[scored] = layer(list_inputs[scored])
+        weight = (listed.labels == 0).sum() / max((labels == 0).sum(), 1)
+        scores[scored] = fit_layer(fit_inputs[fit_on], labels, weight)(list_inputs[scored])
     return scores
 
 
@@ -109,9 +107,11 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     fewer_ranker = TopRanker.fit(split.train, ExpressionEvidence.from_expression(
         data.expression, seed), fewer, seed=seed)
     scores["ranker alone (5 per positive)"] = fewer_ranker(*model.evidence_, listed.pairs)
-    for natural in (False, True):
-        label = "natural" if natural else "balanced"
-        scores[f"ranker + GNT, layer {label}"] = layered(model, split.val, listed, natural, seed)
+    layers = {"balanced": lambda x, y, _: Stacker.fit(x, y, seed),
+              "natural": lambda x, y, weight: _weighted_layer(x, y, weight, seed)}
+    for label, fit_layer in layers.items():
+        scores[f"ranker + GNT, layer {label}"] = layered(model, split.val, listed, fit_layer,
+                                                         seed)
     return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
              **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
             for method, s in scores.items()]
