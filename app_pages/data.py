@@ -37,7 +37,7 @@ if spec.kind in RENAMEABLE:
                 rename_dataset(spec, new_name)
                 st.rerun()
             except GntInputError as err:
-                st.error(plain(err))
+                st.error(plain(access.shown(err)))
 if data.name.startswith("demo"):
     st.info("This is the built-in synthetic demo: made-up genes (TF01…, G001…) with a known "
             "network, small enough to train in seconds. It is ready to train; or load your "
@@ -51,7 +51,7 @@ columns[4].page_link("app_pages/train.py", label="Train on this dataset",
                      icon=":material/arrow_forward:")
 st.subheader("Load report")
 for line in data.report.lines():
-    st.text("• " + in_app_words(line))
+    st.text("• " + access.shown(in_app_words(line)))
 left, right = st.columns(2)
 left.plotly_chart(charts.degree_figure(data.edge_table()))
 right.plotly_chart(charts.expression_figure(data.expression))
@@ -116,7 +116,7 @@ with load_tab:
                     st.rerun()
                 except GntInputError as err:
                     st.error("These files could not be used, and nothing was changed. "
-                             f"{plain(in_app_words(err))}")
+                             f"{plain(access.shown(in_app_words(err)))}")
     else:
         st.subheader(f"Reading {plain(staged.names['expression'])}")
         chosen = singlecell.choices(st.session_state["inspection"])
@@ -137,13 +137,14 @@ with load_tab:
             st.rerun()
     if "upload_error" in st.session_state:
         st.error("These files could not be used, and nothing was changed. "
-                 f"{plain(in_app_words(st.session_state.pop('upload_error')))}")
+                 f"{plain(access.shown(in_app_words(st.session_state.pop('upload_error'))))}")
 
 roots = access.folder_roots()
 with folder_tab, st.form("folder"):
     if roots is not None:
         st.caption("This server is shared: folders can be opened from its data roots only ("
-                   + (plain(", ".join(map(str, roots))) or "none configured") + ").")
+                   + (plain(access.shown(", ".join(map(str, roots)))) or "none configured")
+                   + "), relative to the first one.")
     path = st.text_input("Folder on the server", placeholder="beeline-mdc/specific",
                          help="A folder with BL--ExpressionData.csv or ExpressionData.csv and "
                               "BL--network.csv or refNetwork.csv.")
@@ -156,7 +157,7 @@ with folder_tab, st.form("folder"):
             st.rerun()
         except GntInputError as err:
             st.error("This folder could not be opened, and nothing was changed. "
-                     f"{plain(in_app_words(err))}")
+                     f"{plain(access.shown(in_app_words(err)))}")
 
 with saved_tab:
     choice = st.selectbox("Dataset", list_specs(), format_func=lambda s: f"{s.name}  ({s.kind})")

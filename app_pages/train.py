@@ -14,10 +14,11 @@ from gnt_core.settings import (
     TrainConfig,
     preset,
 )
+from gnt_core.store.access import resolve_in_roots
 from gnt_core.vocabulary import DISCOVER, PROTOCOL_DESCRIPTIONS, PROTOCOLS, parse_seeds
 from gnt_core.workflows import jobs
 from gnt_core.workflows.pipeline import check_split
-from ui import notes, state
+from ui import access, notes, state
 from ui.state import index_of
 from ui.text import counted, plain
 from ui.training import monitor, queue_table, training_curves
@@ -112,9 +113,11 @@ if submitted:
         problem = f"Seeds must be 1 to {MAX_SEEDS} whole numbers, such as 0, 1, 2."
     if problem is None and chosen["split_dir"]:
         try:
+            if (roots := access.folder_roots()) is not None:  # shared: inside the data roots
+                chosen["split_dir"] = str(resolve_in_roots(chosen["split_dir"], roots))
             read_split_dir(chosen["split_dir"], data.genes)
         except GntInputError as err:
-            problem = f"The given split cannot be used: {plain(err)}"
+            problem = f"The given split cannot be used: {plain(access.shown(err))}"
     if problem is None:
         config = TrainConfig(**{name: chosen[name] for name in TRAIN_FIELDS})
         settings = preset(configuration, protocol=chosen["protocol"], train=config,
@@ -156,10 +159,10 @@ if status.state == "complete":
 elif status.state == "cancelled":
     st.warning("This run was cancelled.")
 else:
-    st.error(f"This run failed: {plain(status.error or 'unknown error')}")
+    st.error(f"This run failed: {plain(access.shown(status.error or 'unknown error'))}")
     if run.log_path.exists():
         with st.expander("Log"):
-            st.code(run.log_path.read_text()[-5000:] or "(empty)")
+            st.code(access.shown(run.log_path.read_text()[-5000:]) or "(empty)")
 discovery = run.discovery_job() if run.mode != DISCOVER else None
 if discovery is not None and discovery.status.active:
     st.subheader("Discovery")
@@ -169,5 +172,6 @@ if discovery is not None and discovery.status.complete:
     st.success("Discovery finished: the novel pairs are ranked.")
     st.page_link("app_pages/explore.py", label="Explore the novel pairs", icon=":material/hub:")
 elif discovery is not None:
-    st.error(f"Discovery did not finish: {plain(discovery.status.error or 'unknown')}")
+    error = access.shown(discovery.status.error or "unknown")
+    st.error(f"Discovery did not finish: {plain(error)}")
 queue_table()

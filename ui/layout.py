@@ -12,7 +12,7 @@ from gnt_core.io import GntInputError
 from gnt_core.store.run import Run
 from gnt_core.store.storage import gnt_home
 from gnt_core.workflows.jobs import active_jobs
-from ui import state
+from ui import access, state
 from ui.text import plain
 
 log = logging.getLogger("gnt_app")
@@ -29,7 +29,9 @@ def sidebar() -> None:
         jobs_running = bool(active_jobs())
         st.fragment(_run_and_queue, run_every=SIDEBAR_REFRESH_S if jobs_running else None)(
             jobs_running)
-        st.caption(f"Data directory: {gnt_home()}")
+        if access.may_see_paths():
+            st.caption(f"Data directory: {gnt_home()}")
+        access.account()
 
 
 def _run_and_queue(refreshing: bool) -> None:
@@ -59,8 +61,9 @@ def run_page(page) -> None:
     try:
         page.run()
     except GntInputError as err:
-        st.error(plain(err))
+        st.error(plain(access.shown(err)))
     except Exception as err:  # a page must never lose the user's work over one error
         log.error("page %s failed:\n%s", getattr(page, "title", "?"), traceback.format_exc())
-        st.error(f"Something went wrong on this page ({type(err).__name__}: {plain(err)}). "
-                 "Your runs and verdicts are safe on disk. Try again, or open another page.")
+        st.error(f"Something went wrong on this page ({type(err).__name__}: "
+                 f"{plain(access.shown(err))}). Your runs and verdicts are safe on disk. "
+                 "Try again, or open another page.")

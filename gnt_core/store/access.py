@@ -7,6 +7,10 @@
 - Server folders: in shared mode only folders inside the configured data roots can be opened
   ($GNT_DATA_ROOTS, paths separated by ':'; `gnt serve --data-root DIR`). A path is refused if
   it holds '..', percent-escapes, '~', or resolves (symlinks followed) outside every root.
+- Single sign-on: with an [auth] section in .streamlit/secrets.toml the app signs users in
+  through an OpenID Connect provider instead (docs/sso.md); its keys are checked here.
+- Server paths: only the person at the machine sees absolute paths of the server; for anyone
+  else they are cut out of what the app shows.
 - $GNT_HOME/audit.log records, one JSON line each, who deleted a run and who gave a verdict.
 """
 
@@ -20,7 +24,10 @@ import os
 import re
 import secrets
 import time
-from pathlib import Path
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlparse
 
 from ..io.dataset import GntInputError
 from .storage import gnt_home, read_optional_json, write_json
@@ -29,6 +36,11 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 ENV_DATA_ROOTS = "GNT_DATA_ROOTS"
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+SSO_KEYS = ("redirect_uri", "cookie_secret")
+SSO_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+MIN_COOKIE_SECRET = 32
+# an absolute path: a '/' that starts a word (not inside a URL, a fraction or a relative path)
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~-])/[^\s'\"`,;:()<>\[\]{}]+")
 
 
 def is_loopback(address: str) -> bool:
@@ -86,6 +98,89 @@ def check_password(name: str, password: str) -> bool:
     salt = bytes.fromhex(record["salt"]) if record else bytes(16)
     expected = bytes.fromhex(record["hash"]) if record else bytes(32)
     return hmac.compare_digest(_hash(password, salt, params), expected) and record is not None
+
+
+# ---------------------------------------------------------------- single sign-on
+
+
+def secrets_files() -> list[Path]:
+    """Where Streamlit reads secrets by default (the later file wins)."""
+    return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+
+
+def configured_auth(files: list[Path] | None = None) -> dict:
+    """The [auth] section of the secrets files, {} when there is none."""
+    auth: dict = {}
+    for path in secrets_files() if files is None else files:
+        if path.is_file():
+            try:
+                auth = tomllib.loads(path.read_text(encoding="utf-8")).get("auth", auth)
+            except tomllib.TOMLDecodeError as err:
+                raise GntInputError(f"{path}: not valid TOML ({err})") from None
+    return auth
+
+
+def sso_providers(auth: Mapping) -> dict[str, str]:
+    """The sign-in providers of an [auth] section, name -> label ('default' for one given in
+    [auth] itself, labelled by its provider's host), after checking that the section is
+    complete; {} when there is none. A GntInputError names the first missing or unusable key."""
+    if not auth:
+        return {}
+    for key in SSO_KEYS:
+        _require(auth, key, "[auth]")
+    if not str(auth["redirect_uri"]).endswith("/oauth2callback"):
+        raise GntInputError("[auth] redirect_uri in .streamlit/secrets.toml must end in "
+                            "/oauth2callback, e.g. https://gnt.example.org/oauth2callback")
+    if len(str(auth["cookie_secret"])) < MIN_COOKIE_SECRET:
+        raise GntInputError(f"[auth] cookie_secret in .streamlit/secrets.toml needs at least "
+                            f"{MIN_COOKIE_SECRET} random characters (python -c 'import secrets; "
+                            "print(secrets.token_hex(32))')")
+    named = {name: part for name, part in auth.items() if isinstance(part, Mapping)
+             and name != "client_kwargs"}
+    providers = named if named and "client_id" not in auth else {"default": auth, **named}
+    for name, section in providers.items():
+        if "_" in name:
+            raise GntInputError(f"[auth.{name}]: provider names cannot hold '_'")
+        for key in SSO_PROVIDER_KEYS:
+            _require(section, key, "[auth]" if name == "default" else f"[auth.{name}]")
+    return {name: urlparse(str(section["server_metadata_url"])).hostname or name
+            if name == "default" else name.capitalize() for name, section in providers.items()}
+
+
+def _require(section: Mapping, key: str, where: str) -> None:
+    if not str(section.get(key) or "").strip():
+        raise GntInputError(f"{where} in .streamlit/secrets.toml is missing {key!r}: single "
+                            "sign-on needs redirect_uri and cookie_secret in [auth], and "
+                            "client_id, client_secret and server_metadata_url per provider "
+                            "(see docs/sso.md)")
+
+
+# ---------------------------------------------------------------- who sees server paths
+
+
+def serves_others(server_address: str, single_sign_on: bool) -> bool:
+    """Whether people other than the one at this machine use the app: it listens on an
+    address other machines reach, or signs users in (e.g. on 127.0.0.1 behind a proxy)."""
+    return single_sign_on or not is_loopback(server_address)
+
+
+def may_see_server_paths(server_address: str, single_sign_on: bool) -> bool:
+    """Absolute server paths ($GNT_HOME, data roots, run folders) are for the person at the
+    machine only, never for a remote user."""
+    return not serves_others(server_address, single_sign_on)
+
+
+def hide_server_paths(text: str, roots: list[Path]) -> str:
+    """`text` without absolute paths: one inside a data root becomes relative to it (as a user
+    types it), any other '…/' and its last part."""
+    return _ABSOLUTE_PATH.sub(lambda found: _hidden(found.group(), roots), text)
+
+
+def _hidden(path: str, roots: list[Path]) -> str:
+    for root in roots:
+        if path == str(root) or path.startswith(str(root).rstrip("/") + "/"):
+            return path[len(str(root)):].strip("/") or root.name or "…"
+    return "…/" + PurePosixPath(path).name
 
 
 # ---------------------------------------------------------------- server folders
