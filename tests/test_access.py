@@ -1,6 +1,9 @@
 """Who uses a shared server and what they see: single sign-on checks and gate, logout, the
 signed-in name, server paths hidden from remote users, and a server that sends nothing out."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,10 +22,12 @@ from gnt_core.store.access import (
     may_see_server_paths,
     sso_providers,
 )
+from tests.conftest import free_port, wait_healthy
 from ui.offline import no_external_address
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
+CHROMIUM = Path("/usr/bin/chromium")
 AUTH = {"redirect_uri": "https://gnt.example.org/oauth2callback", "cookie_secret": "s" * 40,
         "client_id": "gnt", "client_secret": "secret",
         "server_metadata_url": "https://sso.example.org/realms/lab/.well-known/"
@@ -200,3 +205,43 @@ def test_the_launcher_never_looks_the_external_ip_up(no_lookup):
     assert serve_command(Path(APP), "127.0.0.1", 8501)[1].endswith("ui/offline.py")
     no_external_address()
     assert not server_util.is_url_from_allowed_origins("https://elsewhere.example.org")
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+def test_a_remote_user_in_a_browser_signs_in_sees_no_server_path_and_signs_out(home, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    add_user("ada", "correct horse battery")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "gnt_core.cli", "serve", "--address",
+                               "0.0.0.0", "--port", str(port), "--data-root", str(tmp_path)],
+                              env=os.environ | {"GNT_HOME": str(home)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_healthy(f"http://127.0.0.1:{port}"), "the app did not answer"
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            page = browser.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"http://127.0.0.1:{port}")
+            page.get_by_label("User name").fill("ada")
+            page.get_by_role("textbox", name="Password").fill("correct horse battery")
+            page.get_by_role("button", name="Log in").click()
+            sidebar = page.get_by_test_id("stSidebar")
+            sidebar.get_by_text("ada", exact=True).wait_for()
+            page.get_by_text("Open a folder on the server").click()
+            page.get_by_role("textbox", name="Folder on the server").fill(str(tmp_path / "absent"))
+            page.get_by_role("button", name="Open folder").click()
+            page.get_by_text("This folder could not be opened").wait_for()
+            shown = page.locator("body").inner_text()
+            assert str(home) not in shown and str(tmp_path) not in shown
+            assert str(ROOT) not in shown and "Data directory" not in shown
+            sidebar.get_by_role("button", name="Log out").click()
+            page.get_by_role("button", name="Log in").wait_for()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
