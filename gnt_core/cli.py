@@ -75,6 +75,7 @@ from .vocabulary import (
 from .workflows.beeline_export import write_beeline_evaluation
 from .workflows.benchmark import run_benchmark
 from .workflows.cluster import open_client
+from .workflows.curated import check_run, curated_reference
 from .workflows.discover import run_discovery
 from .workflows.explain import evidence_lines, explain_pair
 from .workflows.pipeline import check_split, evaluate_run, rescore_run, run_pipeline
@@ -244,6 +245,10 @@ def _parser() -> argparse.ArgumentParser:
     discover.add_argument("--universe", default="regulators", choices=UNIVERSES,
                           help="candidate pairs to rank")
     discover.add_argument("--out", type=Path, required=True, help="run directory to create")
+    discover.add_argument("--curated", metavar="SOURCE",
+                          help="check the novel pairs against curated edges: an edge list "
+                               "file, or collectri / dorothea (OmniPath, for --organism; "
+                               "downloaded once and cached)")
     discover.set_defaults(handler=_discover)
 
     serve = commands.add_parser("serve", help="start the app (127.0.0.1 by default; another "
@@ -412,6 +417,8 @@ def _evaluate(args) -> int:
 
 def _discover(args) -> int:
     _check_new_dir(args.out)
+    reference = None if args.curated is None else curated_reference(args.curated,
+                                                                    args.organism)
     for name, value in (("--seeds", args.seeds), ("--folds", args.folds), ("--top-n", args.top_n)):
         if value < (2 if name == "--folds" else 1):
             raise GntInputError(f"{name} must be at least {2 if name == '--folds' else 1}")
@@ -446,6 +453,10 @@ def _discover(args) -> int:
           f"{summary['folds']}-fold cross-fitting, {summary['epochs']} epochs); the best 10:")
     print(top[["regulator", "target", "rank", "stability", "expected_precision"]].to_string(
         index=False, float_format=lambda v: f"{v:.3f}"))
+    if reference is not None:
+        check = check_run(args.out, reference)
+        print(f"Curated edges ({args.curated}): {check.sentence()}")
+        print(check.curve.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
     print(f"run saved in {args.out}; ranked pairs in {run.candidates_path}")
     return 0
 

@@ -166,6 +166,32 @@ def test_cli_discover_then_export(demo_files, tmp_path, capsys):
     assert list(ranked.columns) == ["Gene1", "Gene2", "EdgeWeight"] and len(ranked) == 100
     assert (ranked["EdgeWeight"] >= 0).all() and ranked["EdgeWeight"].is_monotonic_decreasing
     again = tmp_path / "again"
+    capsys.readouterr()
+    top = table.head(30)
+    pd.DataFrame({"source": top["target"], "target": top["regulator"]}).to_csv(  # reversed
+        tmp_path / "curated.csv", index=False)
     assert main(["discover", "--evaluation", str(out / "evaluation"), "--seeds", "1",
-                 "--out", str(again)]) == 0
+                 "--curated", str(tmp_path / "curated.csv"), "--out", str(again)]) == 0
     assert len(pd.read_csv(again / "candidates.csv")) == len(table)
+    printed = capsys.readouterr().out
+    assert "of your top 10 novel pairs are curated edges, against" not in printed
+    assert "novel pairs are curated edges, against 0." in printed and "GNT" in printed
+
+
+def test_hidden_edges_as_a_curated_reference(hidden, tmp_path):
+    from gnt_core.io import read_network
+    from gnt_core.workflows.curated import check_run
+
+    _, split, visible, discovery, _ = hidden
+    names = np.asarray(visible.genes, dtype=object)
+    listed = np.concatenate([split.test.positives, visible.edges[:5]])
+    pd.DataFrame({"TF": names[listed[:, 0]], "target": names[listed[:, 1]]}).to_csv(
+        tmp_path / "curated.csv", index=False)
+    check = check_run(discovery.path, read_network(tmp_path / "curated.csv"))
+    assert check.curated_known == 5 and check.curated_in_universe == len(split.test.positives)
+    assert check.universe == len(discovery.candidates())
+    curve = check.curve.set_index("top_n")
+    assert (curve["GNT"].diff().dropna() >= 0).all()
+    assert curve.loc[100, "GNT"] > 3 * curve.loc[100, "expected"]  # far better than chance
+    assert check.sentence(100).startswith(f"{curve.loc[100, 'GNT']} of your top 100 novel")
+

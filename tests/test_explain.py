@@ -161,3 +161,20 @@ def test_explain_a_pair_of_the_bundled_mdc_example_offline(tmp_path, monkeypatch
     assert evidence["ranking"]["status"] == "test positive"
     assert main(["explain", str(run_dir), pair["regulator"], pair["target"]]) == 0
     assert "paths of length 3" in capsys.readouterr().out
+
+
+def test_curated_check_counts_unknown_curated_edges_either_way_against_chance():
+    from gnt_core.science.curated import curated_check
+
+    rng = np.random.default_rng(0)
+    expression = rng.normal(size=(6, 50))
+    pairs = np.array([[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3], [4, 5], [0, 5]])
+    known = np.array([[0, 4], [1, 4], [2, 4]])
+    curated = np.array([[2, 0], [1, 3], [4, 5], [0, 4]])  # (2, 0) reversed; (0, 4) known
+    check = curated_check(pairs, expression, known, curated, top_n=(1, 2, 5, 8))
+    curve = check.curve.set_index("top_n")
+    assert curve["GNT"].tolist() == [0, 1, 2, 3]
+    assert curve["expected"].tolist() == pytest.approx([3 / 8, 6 / 8, 15 / 8, 3.0])
+    assert (check.curated_in_universe, check.universe, check.curated_known) == (3, 8, 1)
+    assert check.curve["degree"].iloc[-1] == 3 and check.sentence(2).startswith(
+        "1 of your top 2 novel pairs")
