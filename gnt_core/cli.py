@@ -77,7 +77,7 @@ from .workflows.benchmark import run_benchmark
 from .workflows.cluster import open_client
 from .workflows.curated import check_run, curated_reference
 from .workflows.discover import run_discovery
-from .workflows.explain import evidence_lines, explain_pair
+from .workflows.explain import evidence_lines, explain_pair, with_evidence
 from .workflows.pipeline import check_split, evaluate_run, rescore_run, run_pipeline
 
 EXIT_INPUT = 2
@@ -292,6 +292,9 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--top", type=int, help="keep the K best pairs (after --status)")
     score.add_argument("--universe", choices=UNIVERSES,
                        help="rescore an evaluation run over this universe")
+    score.add_argument("--organism", choices=list(ORGANISMS),
+                       help="for the pubmed_records column (counts already in the literature "
+                            "cache; no request is made)")
     score.add_argument("--out", type=Path, help="file to write")
     score.add_argument("--evaluation-set", type=Path, metavar="DIR",
                        help="with --format beeline: write DIR/rankedEdges.csv (the test pairs "
@@ -485,6 +488,7 @@ def _score(args) -> int:
     if run.mode == EVALUATE:  # the cut of the evaluation view: as many pairs as test positives
         table = with_cut(table, run.metrics.test["gnt"]["n_pos"])
     table = filter_candidates(table, CandidateFilter(status=args.status, limit=args.top))
+    table = with_evidence(run.path, table, args.organism)
     verdicts = VerdictStore.existing()
     if verdicts is not None:
         table = add_verdicts(table, verdicts.table())

@@ -178,3 +178,26 @@ def test_curated_check_counts_unknown_curated_edges_either_way_against_chance():
     assert (check.curated_in_universe, check.universe, check.curated_known) == (3, 8, 1)
     assert check.curve["degree"].iloc[-1] == 3 and check.sentence(2).startswith(
         "1 of your top 2 novel pairs")
+
+
+def test_exports_carry_the_evidence_columns_as_explain_counts_them(tmp_path, monkeypatch,
+                                                                   capsys):
+    from gnt_core.workflows.explain import explain_pair, with_evidence
+
+    monkeypatch.setenv("GNT_OFFLINE", "1")
+    monkeypatch.setenv("GNT_HOME", str(tmp_path / "home"))
+    assert main(["demo", str(tmp_path / "demo")]) == 0
+    run_dir = tmp_path / "run"
+    assert main(["train", "--data", str(tmp_path / "demo"), "--epochs", "2", "--protocol",
+                 "candidates", "--no-ablation", "--out", str(run_dir)]) == 0
+    table = Run(run_dir).candidates()
+    chosen = table.iloc[[0, 5, 50, 500, len(table) - 1]]
+    columns = with_evidence(run_dir, chosen)
+    for row in columns.itertuples():
+        evidence = explain_pair(run_dir, row.regulator, row.target)
+        assert row.pearson == pytest.approx(evidence["pearson"], abs=1e-9)
+        assert row.l3_path_count == evidence["l3_path_count"]
+    assert columns["pubmed_records"].isna().all()
+    capsys.readouterr()
+    assert main(["score", str(run_dir), "--top", "20", "--out", str(tmp_path / "top.graphml")]) == 0
+    assert "l3_path_count" in (tmp_path / "top.graphml").read_text()

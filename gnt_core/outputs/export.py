@@ -35,7 +35,8 @@ FORMAT_SUFFIXES = {"beeline": "csv", "csv": "csv", "scenic": "tsv", "graphml": "
 _SUFFIX_FORMATS = {"csv": "csv", "tsv": "scenic", "graphml": "graphml", "sif": "sif",
                    "cyjs": "cyjs", "json": "cyjs"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EDGE_ATTRIBUTES = ("status", "rank", "score", "stability", "expected_precision", "verdict")
+EDGE_ATTRIBUTES = ("status", "rank", "score", "stability", "expected_precision", "verdict",
+                   "pearson", "l3_path_count", "pubmed_records")
 
 
 def edge_weight(table: pd.DataFrame) -> pd.Series:
@@ -98,7 +99,8 @@ def to_graph(table: pd.DataFrame) -> nx.DiGraph:
 
 def _plain(value):
     """A GraphML/JSON attribute value: str, int or float; None for a missing one."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or (
+            value == ""):
         return None
     if isinstance(value, np.integer | int):
         return int(value)

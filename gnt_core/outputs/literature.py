@@ -116,8 +116,7 @@ class PubMedCounts:
                  "source": "invalid symbol" if term is None else "unknown"}
         if term is None:
             return found
-        with self._database() as db:
-            row = db.execute("SELECT count, asked FROM counts WHERE term = ?", (term,)).fetchone()
+        row = self._cached(term)
         if row is not None:
             return found | {"count": row[0], "asked": row[1], "source": "cache"}
         if self.offline or self.error is not None:
@@ -140,6 +139,18 @@ class PubMedCounts:
             if progress is not None:
                 progress(done, len(pairs))
         return out
+
+    def cached_counts(self, pairs: Iterable[tuple[str, str]], organism: str | None = None
+                      ) -> list[int | None]:
+        """Each pair's count where the cache holds it, else None (never a request)."""
+        with self._database() as db:
+            known = dict(db.execute("SELECT term, count FROM counts").fetchall())
+        return [known.get(pubmed_term(a, b, organism)) for a, b in pairs]
+
+    def _cached(self, term: str) -> tuple[int, str] | None:
+        with self._database() as db:
+            return db.execute("SELECT count, asked FROM counts WHERE term = ?",
+                              (term,)).fetchone()
 
     def _ask(self, term: str) -> int | None:
         wait = self.last_request + self.interval - self.clock()

@@ -11,12 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from ..io import Dataset, GntInputError
 from ..outputs.literature import PubMedCounts, ncbi_gene_url, string_url
 from ..science.explain import (
     correlations,
+    evidence_columns,
     group_correlations,
     model_evidence,
     network_evidence,
@@ -43,10 +45,8 @@ def explain_pair(run_dir: Path, regulator: str, target: str, *, organism: str | 
     dataset = run.dataset()
     i, j = (_gene(dataset, gene, run_dir) for gene in (regulator, target))
     predictor, network_name = _ranking_model(run)
-    edges = dataset.edges if run.mode == DISCOVER else predictor.featurizer_.edges
-    adjacency = sp.csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])),
-                              shape=(dataset.n_genes, dataset.n_genes))
-    adjacency.data[:] = 1.0
+    edges = known_network(run, dataset)
+    adjacency = _adjacency(edges, dataset.n_genes)
     x, y = dataset.expression[i], dataset.expression[j]
     evidence = {
         "regulator": regulator, "target": target, "run": str(run_dir), "mode": run.mode,
@@ -71,6 +71,35 @@ def explain_pair(run_dir: Path, regulator: str, target: str, *, organism: str | 
         network = NetworkEvidence.from_edges(edges, dataset.n_genes, seed)
         evidence["model"] = model_evidence(ranker, network, predictor.evidence_[1], i, j)
     return evidence
+
+
+def with_evidence(run_dir: Path, table: pd.DataFrame, organism: str | None = None,
+                  literature: PubMedCounts | None = None) -> pd.DataFrame:
+    """The run's ranked `table` with the evidence columns an export carries: pearson (over
+    the cells), l3_path_count (in the network the ranking saw) and pubmed_records (where the
+    literature cache holds the count; no request is made)."""
+    run = Run(run_dir)
+    dataset = run.dataset()
+    index = dataset.gene_index
+    pairs = np.column_stack([table["regulator"].map(index), table["target"].map(index)])
+    columns = evidence_columns(dataset.expression, _adjacency(known_network(run, dataset),
+                                                              dataset.n_genes),
+                               pairs.astype(np.int64))
+    counts = (literature or PubMedCounts(gnt_home() / LITERATURE_CACHE)).cached_counts(
+        zip(table["regulator"], table["target"], strict=True), organism)
+    return table.assign(**columns, pubmed_records=pd.array(counts, dtype="Int64"))
+
+
+def known_network(run: Run, dataset: Dataset) -> np.ndarray:
+    """The edges the ranking saw: an evaluation's training edges, a discovery's every edge."""
+    return dataset.edges if run.mode == DISCOVER else run.split(dataset).train.positives
+
+
+def _adjacency(edges: np.ndarray, n_genes: int) -> sp.csr_matrix:
+    adjacency = sp.csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])),
+                              shape=(n_genes, n_genes))
+    adjacency.data[:] = 1.0
+    return adjacency
 
 
 def _gene(dataset: Dataset, gene: str, run_dir: Path) -> int:
