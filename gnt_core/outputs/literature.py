@@ -109,14 +109,16 @@ class PubMedCounts:
             db.execute("CREATE TABLE IF NOT EXISTS counts (term TEXT PRIMARY KEY, "
                        "count INTEGER NOT NULL, asked TEXT NOT NULL)")
 
-    def count(self, gene_a: str, gene_b: str, organism: str | None = None) -> dict:
-        """{count (None: unknown), asked (the date it was asked), url, source}."""
+    def count(self, gene_a: str, gene_b: str, organism: str | None = None,
+              cache: dict[str, tuple[int, str]] | None = None) -> dict:
+        """{count (None: unknown), asked (the date it was asked), url, source}; `cache`: the
+        cache's rows read once already (`counts` does)."""
         term = pubmed_term(gene_a, gene_b, organism)
         found = {"count": None, "asked": None, "url": pubmed_url(gene_a, gene_b, organism),
                  "source": "invalid symbol" if term is None else "unknown"}
         if term is None:
             return found
-        row = self._cached(term)
+        row = (self._cache_rows(term) if cache is None else cache).get(term)
         if row is not None:
             return found | {"count": row[0], "asked": row[1], "source": "cache"}
         if self.offline or self.error is not None:
@@ -133,9 +135,10 @@ class PubMedCounts:
                progress: Callable[[int, int], None] | None = None) -> list[dict]:
         """`count` of each pair in turn (rate-limited), reporting (done, total)."""
         pairs = list(pairs)
+        cache = self._cache_rows()
         out = []
         for done, (gene_a, gene_b) in enumerate(pairs, start=1):
-            out.append(self.count(gene_a, gene_b, organism))
+            out.append(self.count(gene_a, gene_b, organism, cache))
             if progress is not None:
                 progress(done, len(pairs))
         return out
@@ -143,14 +146,17 @@ class PubMedCounts:
     def cached_counts(self, pairs: Iterable[tuple[str, str]], organism: str | None = None
                       ) -> list[int | None]:
         """Each pair's count where the cache holds it, else None (never a request)."""
-        with self._database() as db:
-            known = dict(db.execute("SELECT term, count FROM counts").fetchall())
-        return [known.get(pubmed_term(a, b, organism)) for a, b in pairs]
+        cache = self._cache_rows()
+        return [cache.get(pubmed_term(a, b, organism), (None,))[0] for a, b in pairs]
 
-    def _cached(self, term: str) -> tuple[int, str] | None:
+    def _cache_rows(self, term: str | None = None) -> dict[str, tuple[int, str]]:
+        """The cache's rows: all of them, or the one of `term`."""
+        query, values = "SELECT term, count, asked FROM counts", ()
+        if term is not None:
+            query, values = query + " WHERE term = ?", (term,)
         with self._database() as db:
-            return db.execute("SELECT count, asked FROM counts WHERE term = ?",
-                              (term,)).fetchone()
+            rows = db.execute(query, values).fetchall()
+        return {found: (count, asked) for found, count, asked in rows}
 
     def _ask(self, term: str) -> int | None:
         wait = self.last_request + self.interval - self.clock()

@@ -8,6 +8,7 @@ a discovery run's whole known network, with the ranker of the first evaluation r
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -34,43 +35,71 @@ TABLE_COLUMNS = ("rank", "score", "status", "rank_in_regulator", "rank_in_target
                  "score_forward", "score_reverse", "stability", "expected_precision")
 
 
+class PairExplainer:
+    """The evidence for any pair of one run; what every pair needs (the dataset, the network,
+    the ranker and its evidence, the ranked table) is read once, on first need."""
+
+    def __init__(self, run_dir: Path, *, literature: PubMedCounts | None = None,
+                 seed: int = 0) -> None:
+        self.run_dir, self.seed = Path(run_dir), seed
+        self.literature = literature or PubMedCounts(gnt_home() / LITERATURE_CACHE)
+        self.run = Run(run_dir)
+        self.dataset = self.run.dataset()
+        self.adjacency = _adjacency(known_network(self.run, self.dataset), self.dataset.n_genes)
+
+    def explain(self, regulator: str, target: str, *, organism: str | None = None,
+                groups: np.ndarray | None = None) -> dict:
+        """Every kind of evidence for regulator → target (see the module docstring).
+        `groups`: a label per cell of the run (cell type, cluster) for within-group
+        correlations."""
+        dataset = self.dataset
+        i, j = (_gene(dataset, gene, self.run_dir) for gene in (regulator, target))
+        x, y = dataset.expression[i], dataset.expression[j]
+        literature = self.literature.count(regulator, target, organism)
+        evidence = {
+            "regulator": regulator, "target": target, "run": str(self.run_dir),
+            "mode": self.run.mode, "network": self._model[1],
+            "ranking": _table_row(self._table, regulator, target),
+            **correlations(x, y, seed=self.seed),
+            "partial_correlation": partial_correlation(dataset.expression, i, j,
+                                                       dataset.regulators, self.seed),
+            **network_evidence(self.adjacency, i, j, dataset.genes),
+            "model": None, "literature": literature,
+            "links": {"pubmed": literature["url"],
+                      "ncbi_gene_regulator": ncbi_gene_url(regulator, organism),
+                      "ncbi_gene_target": ncbi_gene_url(target, organism),
+                      "string": string_url(regulator, target, organism)},
+        }
+        if groups is not None:
+            evidence["groups"] = group_correlations(x, y, np.asarray(groups))
+        predictor = self._model[0]
+        if getattr(predictor, "ranker_", None) is not None:
+            evidence["model"] = model_evidence(predictor.ranker_, self._network_evidence,
+                                               predictor.evidence_[1], i, j)
+        return evidence
+
+    @cached_property
+    def _model(self):
+        return _ranking_model(self.run)
+
+    @cached_property
+    def _table(self) -> pd.DataFrame:
+        return self.run.candidates()
+
+    @cached_property
+    def _network_evidence(self) -> NetworkEvidence:
+        edges = known_network(self.run, self.dataset)
+        return NetworkEvidence.from_edges(edges, self.dataset.n_genes, self.seed)
+
+
 def explain_pair(run_dir: Path, regulator: str, target: str, *, organism: str | None = None,
                  groups: np.ndarray | None = None, literature: PubMedCounts | None = None,
                  seed: int = 0) -> dict:
-    """Every kind of evidence for regulator → target in this run (see the module docstring).
-    `groups`: a label per cell of the run (cell type, cluster) for within-group correlations.
+    """PairExplainer(run_dir).explain(regulator, target): the evidence for one pair.
     `literature`: where PubMed counts come from (default: $GNT_HOME's cache, GNT_OFFLINE
     honoured)."""
-    run = Run(run_dir)
-    dataset = run.dataset()
-    i, j = (_gene(dataset, gene, run_dir) for gene in (regulator, target))
-    predictor, network_name = _ranking_model(run)
-    edges = known_network(run, dataset)
-    adjacency = _adjacency(edges, dataset.n_genes)
-    x, y = dataset.expression[i], dataset.expression[j]
-    evidence = {
-        "regulator": regulator, "target": target, "run": str(run_dir), "mode": run.mode,
-        "network": network_name,
-        "ranking": _table_row(run, regulator, target),
-        **correlations(x, y, seed=seed),
-        "partial_correlation": partial_correlation(dataset.expression, i, j,
-                                                   dataset.regulators, seed),
-        **network_evidence(adjacency, i, j, dataset.genes),
-        "model": None,
-        "literature": (literature or PubMedCounts(gnt_home() / LITERATURE_CACHE)).count(
-            regulator, target, organism),
-        "links": {"pubmed": None, "ncbi_gene_regulator": ncbi_gene_url(regulator, organism),
-                  "ncbi_gene_target": ncbi_gene_url(target, organism),
-                  "string": string_url(regulator, target, organism)},
-    }
-    evidence["links"]["pubmed"] = evidence["literature"]["url"]
-    if groups is not None:
-        evidence["groups"] = group_correlations(x, y, np.asarray(groups))
-    ranker = getattr(predictor, "ranker_", None) if predictor is not None else None
-    if ranker is not None:
-        network = NetworkEvidence.from_edges(edges, dataset.n_genes, seed)
-        evidence["model"] = model_evidence(ranker, network, predictor.evidence_[1], i, j)
-    return evidence
+    return PairExplainer(run_dir, literature=literature, seed=seed).explain(
+        regulator, target, organism=organism, groups=groups)
 
 
 def with_evidence(run_dir: Path, table: pd.DataFrame, organism: str | None = None,
@@ -123,9 +152,8 @@ def _ranking_model(run: Run):
                                         f"{evaluations[0].path.name})")
 
 
-def _table_row(run: Run, regulator: str, target: str) -> dict | None:
+def _table_row(table: pd.DataFrame, regulator: str, target: str) -> dict | None:
     """The pair's row of the run's ranked table (listed either way), or None if not ranked."""
-    table = run.candidates()
     row = table[((table["regulator"] == regulator) & (table["target"] == target))
                 | ((table["regulator"] == target) & (table["target"] == regulator))]
     if row.empty:
