@@ -159,6 +159,10 @@ def test_train_evaluate_explore_curate_runs_export(home):
             "expected_precision"} <= set(pairs.columns)
     assert (pairs["status"] == "novel").all() and len(pairs) == 100
     assert pairs["pubmed"].str.startswith("https://pubmed.ncbi.nlm.nih.gov/").all()
+    assert list(at.dataframe[0].proto.column_order)[:7] == [  # the links beside the pair
+        "rank", "regulator", "target", "pubmed", "regulator_gene", "target_gene", "string"]
+    organism = next(b for b in at.selectbox if b.label == "Organism for literature links")
+    assert organism.value == "any"  # the demo's made-up names say nothing
     assert at.get("iframe"), "the network view is rendered"
     regulator, target = pairs.iloc[0]["regulator"], pairs.iloc[0]["target"]
     verdict = next(r for r in at.radio if r.label == "Verdict")

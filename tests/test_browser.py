@@ -95,26 +95,39 @@ def go(page, title: str) -> None:
 
 def train(page, epochs: int, protocol: str, discover: bool = True) -> None:
     go(page, "Train")
-    if not discover:
-        page.get_by_text("Evaluate only", exact=False).first.click()
+    page.get_by_text("Evaluate, then discover" if discover else "Evaluate only",
+                     exact=False).first.click()
     page.get_by_text(f"{protocol} —", exact=False).first.click()
     page.get_by_role("spinbutton", name="Discovery seeds (consensus and stability)").fill("2")
-    page.get_by_text("Advanced settings (paper defaults)").click()
+    if not page.get_by_label("Epochs").is_visible():  # the expander may still be open
+        page.get_by_text("Advanced settings (GNT Explorer's default configuration)").click()
     page.get_by_label("Epochs").fill(str(epochs))
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_role("button", name="Cancel this run").wait_for()  # the new job is shown
     page.get_by_text("Training finished.").wait_for(timeout=TRAIN_TIMEOUT_MS)
     if discover:
-        page.get_by_text("Discovery finished").wait_for(timeout=TRAIN_TIMEOUT_MS)
+        queue = page.get_by_role("heading", name="Training queue")
+        finished = page.get_by_text("Discovery finished")
+        deadline = time.monotonic() + TRAIN_TIMEOUT_MS / 1000
+        while not finished.is_visible() and time.monotonic() < deadline:
+            assert queue.count() <= 1, "the training queue is shown twice"
+            time.sleep(0.5)
+        finished.wait_for()
 
 
 def choose(page, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox, and wait until the app has rerun with it."""
-    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    box.click()
+    open_list(page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)))
     page.get_by_role("option", name=option).click()
     expect(page.get_by_role("option", name=option)).to_have_count(0)  # the list has closed
     settle(page)
+
+
+def open_list(box) -> None:
+    """Open a selectbox's or multiselect's list (one opened while the page scrolls closes)."""
+    box.scroll_into_view_if_needed()
+    time.sleep(0.3)
+    box.click()
 
 
 def settle(page) -> None:
@@ -126,14 +139,30 @@ def settle(page) -> None:
 def download(page, button: str, suffix: str | None = None) -> Path:
     """The file a download button gives; with `suffix`, clicked again until the file has it (on
     a loaded machine the button can still hold the previous choice's file for a moment)."""
+    return downloaded(page, button, suffix)[0]
+
+
+def downloaded(page, button: str, suffix: str | None = None) -> tuple[Path, str]:
+    """The file a download button gives and the name the browser is told to save it under."""
     deadline = time.monotonic() + 30
     while True:
         with page.expect_download() as done:
             page.get_by_role("button", name=button).click()
         name = done.value.suggested_filename
         if suffix is None or name.endswith(suffix) or time.monotonic() > deadline:
-            return Path(done.value.path())
+            return Path(done.value.path()), name
         time.sleep(1)
+
+
+def tick_labels(page, chart_title: str, axis: str) -> list[str]:
+    """The tick labels of one axis ('x' or 'y') of the plotly chart with this title."""
+    chart = page.locator(".js-plotly-plot").filter(has_text=chart_title).first
+    return [t for t in chart.locator(f".{axis}tick text").all_text_contents() if t]
+
+
+def is_decade(label: str) -> bool:
+    """A decade's label as plotly writes it: 0.001, 0.01, 0.1, 1, 10, 100, 1000, 10k, …"""
+    return re.fullmatch(r"0\.0*1|10*|10*k", label) is not None
 
 
 def test_train_evaluate_discover_explore_curate_export(page):
@@ -144,9 +173,29 @@ def test_train_evaluate_discover_explore_curate_export(page):
     print(f"click Train → evaluation and discovery of the demo: "
           f"{time.perf_counter() - started:.1f} s")
     shot(page, "2-train")
+    # the run's curves, its device and the sidebar stay right once it has ended
+    expect(page.get_by_text("Training", exact=True).first).to_be_visible()  # the curves' title
+    expect(page.get_by_text(re.compile(r"evaluation · protocol candidates, seed 0, 3 epochs, "
+                                       r"device (cpu|cuda)"))).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text(
+        re.compile("complete, protocol candidates, seed 0"))).to_be_visible()
+    page.reload()  # the form keeps its values
+    page.get_by_role("heading", name="Train").wait_for()
+    expect(page.get_by_role("spinbutton", name="Discovery seeds (consensus and stability)")
+           ).to_have_value("2")
     page.get_by_role("link", name="See the ROC and PR curves").click()
     page.get_by_text("ROC curve (AUROC in legend)").wait_for()
     page.get_by_text("Verdict", exact=False).first.wait_for()
+    expect(page.get_by_text("Treat the N best-ranked test pairs as predicted edges")
+           ).to_be_visible()
+    pr_title = "Precision–recall curve (AUPRC in legend)"
+    page.get_by_text(pr_title).wait_for()
+    time.sleep(1)
+    precision_ticks = tick_labels(page, pr_title, "y")  # a log axis at this low prevalence
+    assert precision_ticks and all(is_decade(t) for t in precision_ticks), precision_ticks
+    assert precision_ticks[-1] == "1", precision_ticks  # and never past 1
+    k_ticks = tick_labels(page, "Precision among the top k test pairs", "x")
+    assert k_ticks and all(is_decade(t) for t in k_ticks), k_ticks
     shot(page, "2-evaluate")
 
     go(page, "Explore candidates")
@@ -157,6 +206,9 @@ def test_train_evaluate_discover_explore_curate_export(page):
     frame.locator("canvas").first.wait_for()
     shot(page, "3-explore")
     page.get_by_role("tab", name="Record a verdict").click()
+    expect(page.get_by_role("link", name=re.compile("^PubMed: "))).to_have_attribute(
+        "href", re.compile("^https://pubmed.ncbi.nlm.nih.gov/"))  # in the pair's panel
+    expect(page.get_by_role("link", name=re.compile("^STRING: "))).to_be_visible()
     page.get_by_text("supported", exact=True).click()
     note = "ChIP-seq peak in the promoter (browser test)"
     page.get_by_label("Note").fill(note)
@@ -174,8 +226,17 @@ def test_train_evaluate_discover_explore_curate_export(page):
     shot(page, "5-runs")
     go(page, "Export")
     page.get_by_text("the current view: 100 pairs").wait_for()
-    ranked = pd.read_csv(download(page, "Download 100 pairs"), sep="\t")  # as BEELINE reads
+    expect(page.get_by_text("1 verdict recorded.")).to_be_visible()
+    path, view_name = downloaded(page, "Download 100 pairs")
+    ranked = pd.read_csv(path, sep="\t")  # as BEELINE reads
     assert list(ranked.columns) == ["Gene1", "Gene2", "EdgeWeight"] and len(ranked) == 100
+    page.get_by_text(re.compile(r"^all [\d,]+ ranked pairs")).click()
+    settle(page)
+    _, all_name = downloaded(page, re.compile(r"^Download [\d,]+ pairs$"))
+    assert view_name.startswith("demo-synthetic-") and "-view-100-" in view_name, view_name
+    assert "-all-" in all_name and all_name != view_name, all_name
+    page.get_by_text("the current view: 100 pairs").click()
+    settle(page)
     assert ranked["EdgeWeight"].is_monotonic_decreasing and (ranked["EdgeWeight"] >= 0).all()
     choose(page, "Format", "GraphML — Cytoscape, Gephi (node roles; edge status, stability, "
                            "verdict)")
@@ -213,8 +274,9 @@ def test_hostile_gene_names_never_execute(page, tmp_path):
     upload_files(page, *hostile_files(tmp_path))
     expect(page.get_by_test_id("stFileChip")).to_have_count(2)  # both files listed
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # and uploaded
+    page.get_by_label(re.compile("^Dataset name")).fill(HOSTILE[1])  # a hostile dataset name
     page.get_by_role("button", name="Load these files").click()
-    page.get_by_text("Active dataset: hostile-expr").wait_for(timeout=READ_TIMEOUT_MS)
+    page.get_by_text(f"Active dataset: {HOSTILE[1]}").wait_for(timeout=READ_TIMEOUT_MS)
     train(page, epochs=2, protocol="random", discover=False)
     go(page, "Explore candidates")
     page.get_by_text("Known edges", exact=True).click()  # every known edge of the gene
@@ -303,3 +365,44 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     expect(page.get_by_text("from the var column 'gene_symbols'", exact=False)).to_be_visible()
     train(page, epochs=2, protocol="tf-matched", discover=False)
     shot(page, "10-h5ad-trained")
+    go(page, "Explore candidates")  # mouse, from the built-in mouse TF list and Title-case names
+    organism = page.get_by_role("combobox", name="Organism for literature links")
+    expect(organism).to_have_value("mouse")
+    choose(page, "Organism for literature links", "human")
+    page.reload()  # the choice is kept for the dataset
+    page.get_by_role("heading", name="Explore candidates").wait_for()
+    expect(organism).to_have_value("human")
+
+
+def runs_offered(page):
+    """The runs in an open multiselect's list (not its 'Select all')."""
+    return page.get_by_role("option").filter(has_not_text="Select all")
+
+
+def compare_options(page) -> int:
+    """How many finished evaluation runs the Runs page offers to compare."""
+    go(page, "Runs")
+    if page.get_by_text("No runs yet").count():
+        return 0
+    open_list(page.get_by_test_id("stMultiSelect"))
+    count = runs_offered(page).count()
+    page.keyboard.press("Escape")
+    return count
+
+
+def test_runs_compares_two_evaluations_and_overlays_their_curves(page):
+    page.get_by_text("Active dataset:").first.wait_for()
+    for protocol in ("candidates", "tf-matched")[:max(0, 2 - compare_options(page))]:
+        train(page, epochs=2, protocol=protocol, discover=False)
+    go(page, "Runs")
+    for _ in range(2):
+        open_list(page.get_by_test_id("stMultiSelect"))
+        runs_offered(page).first.click()
+        page.keyboard.press("Escape")
+        settle(page)
+    expect(page.get_by_text("the difference's sd is", exact=False)).to_be_visible()
+    for title in ("ROC curve", "Precision–recall curve", "Precision among the top k"):
+        expect(page.locator(".js-plotly-plot").filter(has_text=title)).to_have_count(1)
+    precision_ticks = tick_labels(page, "Precision–recall curve", "y")
+    assert precision_ticks and float(precision_ticks[-1]) <= 1, precision_ticks
+    shot(page, "11-runs-compared")
