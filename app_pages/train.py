@@ -44,7 +44,7 @@ st.caption(plain(spec.name))
 configuration = st.radio("Configuration", list(PRESET_DESCRIPTIONS),
                          index=index_of(PRESET_DESCRIPTIONS, state.preference("configuration",
                                                                              "default")),
-                         format_func=PRESET_DESCRIPTIONS.get)
+                         format_func=PRESET_DESCRIPTIONS.get, key="train_configuration")
 state.set_preference("configuration", configuration)
 with st.expander("Why these defaults?"):
     st.markdown(notes.DEFAULTS_CHOICE)
@@ -52,56 +52,65 @@ last = state.remembered_form("train", FORM_DEFAULTS)
 chosen: dict = {}
 with st.form("train"):
     chosen["mode"] = st.radio("What to run", list(MODES), index_of(MODES, last["mode"]),
-                              format_func=MODES.get)
+                              format_func=MODES.get, key="train_mode")
     chosen["protocol"] = st.radio("Negative protocol (how test pairs are chosen)", PROTOCOLS,
                                   index_of(PROTOCOLS, last["protocol"]),
-                                  format_func=lambda p: f"{p} — {PROTOCOL_DESCRIPTIONS[p]}")
+                                  format_func=lambda p: f"{p} — {PROTOCOL_DESCRIPTIONS[p]}",
+                                  key="train_protocol")
     left, right = st.columns(2)
     chosen["seeds"] = left.text_input(
         "Evaluation seeds (one run per seed; results show mean ± sd)", last["seeds"],
-        help=f"For example 0, 1, 2. At most {MAX_SEEDS}.")
+        help=f"For example 0, 1, 2. At most {MAX_SEEDS}.", key="train_seeds")
     chosen["discovery_seeds"] = right.number_input(
         "Discovery seeds (consensus and stability)", 1, MAX_SEEDS,
         min(last["discovery_seeds"], MAX_SEEDS),
         help="Discovery trains this many models on every known edge; a pair's stability is "
              "the fraction of them that rank it in the top "
-             f"{DiscoverySettings.top_n:,}.")
+             f"{DiscoverySettings.top_n:,}.", key="train_discovery_seeds")
     info = device_info()
     gpu_note = f"GPU: {info['gpu']}" if info["gpu"] else "no GPU on this machine"
     devices = ["auto", "cpu", "cuda"]
     chosen["device"] = st.selectbox("Device", devices, index_of(devices, last["device"]),
-                                    help=f"auto uses {info['auto']} here ({gpu_note}).")
+                                    help=f"auto uses {info['auto']} here ({gpu_note}).",
+                                    key="train_device")
     st.caption(f"Device: {gpu_note}.")
     with st.expander(f"Advanced settings ({PRESET_NAMES[configuration]})"):
         left, right = st.columns(2)
-        chosen["epochs"] = left.number_input("Epochs", 1, 500, last["epochs"])
-        chosen["dim"] = left.number_input("Embedding size d", 8, 512, last["dim"], step=8)
+        chosen["epochs"] = left.number_input("Epochs", 1, 500, last["epochs"], key="train_epochs")
+        chosen["dim"] = left.number_input("Embedding size d", 8, 512, last["dim"], step=8,
+                                          key="train_dim")
         chosen["alpha"] = left.number_input("alpha (weight of expression vs identity)", 0.0,
-                                            10.0, last["alpha"])
-        chosen["batch_size"] = left.number_input("Batch size", 16, 8192, last["batch_size"])
+                                            10.0, last["alpha"], key="train_alpha")
+        chosen["batch_size"] = left.number_input("Batch size", 16, 8192, last["batch_size"],
+                                                 key="train_batch_size")
         most_groups = min(16, data.n_cells)
         chosen["cell_groups"] = left.number_input(
             "Expression tokens (k-means groups of cells)", 1, most_groups,
             min(last["cell_groups"], most_groups),
-            help="1 = the paper: one token for the whole profile.")
+            help="1 = the paper: one token for the whole profile.", key="train_cell_groups")
         chosen["learning_rate"] = right.number_input("Learning rate", 1e-5, 1.0,
-                                                     last["learning_rate"], format="%.4f")
+                                                     last["learning_rate"], format="%.4f",
+                                                     key="train_learning_rate")
         softmaxes = ["auto", "full", "sampled"]
         chosen["softmax"] = right.selectbox("Softmax", softmaxes,
-                                            index_of(softmaxes, last["softmax"]))
+                                            index_of(softmaxes, last["softmax"]),
+                                            key="train_softmax")
         chosen["n_neg_samples"] = right.number_input(
-            "Negatives per example (sampled softmax)", 1, 1000, last["n_neg_samples"])
-        chosen["svm_c"] = right.number_input("SVM C", 0.001, 1000.0, last["svm_c"])
+            "Negatives per example (sampled softmax)", 1, 1000, last["n_neg_samples"],
+            key="train_n_neg_samples")
+        chosen["svm_c"] = right.number_input("SVM C", 0.001, 1000.0, last["svm_c"],
+                                             key="train_svm_c")
         chosen["universe"] = st.selectbox(
             "Candidate pairs to rank", UNIVERSES, index_of(UNIVERSES, last["universe"]),
             help="regulators: every gene with out-edges × every gene; tf-list: the uploaded TF "
-                 "list × every gene; all: all pairs")
-        chosen["ablation"] = st.checkbox("Also train the GNE-MLP ablation", last["ablation"])
+                 "list × every gene; all: all pairs", key="train_universe")
+        chosen["ablation"] = st.checkbox("Also train the GNE-MLP ablation", last["ablation"],
+                                         key="train_ablation")
         chosen["split_dir"] = st.text_input(
             "Use a given split instead of the protocol (optional)", last["split_dir"],
             placeholder="folder with train.csv, val.csv, test.csv",
             help="Columns tf,target,label; e.g. a published method's own splits, to compare "
-                 "on exactly its pairs.").strip()
+                 "on exactly its pairs.", key="train_split_dir").strip()
     submitted = st.form_submit_button("Train", type="primary")
 
 if submitted:

@@ -92,11 +92,11 @@ def test_bad_upload_shows_a_message_and_keeps_the_demo(home, demo_files, role, n
 def test_beeline_folder_by_path(home):
     folder = shared("beeline-mdc", "specific")
     at = start()
-    at.text_input[0].input(str(folder))
+    next(t for t in at.text_input if t.label == "Folder on the server").input(str(folder))
     next(b for b in at.button if b.label == "Open folder").click()
     at.run()
     assert [m.value for m in at.metric][:3] == ["821", "383", "756"]
-    at.text_input[0].input("/no/such/folder")
+    next(t for t in at.text_input if t.label == "Folder on the server").input("/no/such/folder")
     next(b for b in at.button if b.label == "Open folder").click()
     at.run()
     assert "no such folder" in at.error[0].value
@@ -310,9 +310,13 @@ def test_the_train_form_is_remembered_and_labelled_by_its_configuration(home):
     next(b for b in at.button if b.label == "Train").click()
     at.run()
     assert "Seeds must be" in at.error[0].value and not list_runs()
+    at.text_input[0].input("0, y")  # a second try takes its own values, not the first's
+    next(b for b in at.button if b.label == "Train").click()
+    at.run()
+    assert "Seeds must be" in at.error[0].value and at.text_input[0].value == "0, y"
     again = start("app_pages/train.py")  # a reload
     assert next(r for r in again.radio if r.label == "Configuration").value == "paper"
     assert next(r for r in again.radio if r.label.startswith("Negative protocol")).value == \
         "tf-matched"
     assert next(n for n in again.number_input if n.label == "Epochs").value == 7
-    assert again.text_input[0].value == "0, x"
+    assert again.text_input[0].value == "0, y"
