@@ -63,7 +63,7 @@ def compare(first: Run, second: Run) -> None:
                      f"{counted(len(second.evaluation_runs()) or 1, 'seed')}. Mean ± sd over "
                      "each run's seeds; the difference's sd is √(sd A² + sd B²), seeds taken "
                      "as independent. Curves: each run's own seed."))
-    curves = {f"A: {first.id}": first.curves[method], f"B: {second.id}": second.curves[method]}
+    curves = {"A": first.curves[method], "B": second.curves[method]}  # named in the table
     columns = st.columns(3)
     for column, kind in zip(columns, charts.CURVE_KINDS, strict=True):
         if all(kind in c for c in curves.values()):
