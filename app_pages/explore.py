@@ -6,8 +6,10 @@ import streamlit as st
 from gnt_core.outputs.filters import add_links, add_verdicts, filter_candidates
 from gnt_core.store.access import audit
 from gnt_core.store.verdicts import VERDICTS, VerdictStore
+from gnt_core.workflows.explain import with_evidence
 from ui import access, state
 from ui.candidates import choose_list, expected_line, filter_widgets, literature_organism
+from ui.evidence import batch_literature, curated_panel, evidence_panel
 from ui.network import MAX_NODES, network_view
 from ui.text import counted, plain
 
@@ -16,13 +18,15 @@ LINKS = {"pubmed": "PubMed", "regulator_gene": "Gene", "target_gene": "Gene",
          "string": "STRING"}
 LINK_BUTTONS = {"pubmed": "PubMed: {regulator} and {target}", "regulator_gene": "Gene: {regulator}",
                 "target_gene": "Gene: {target}", "string": "STRING: {regulator} and {target}"}
-# the literature links right beside the pair, where the eye is
-DISCOVERY_COLUMNS = ["rank", "regulator", "target", *LINKS, "stability", "expected_precision",
-                     "expected_precision_low", "expected_precision_high", "regulator_degree",
-                     "target_degree", "rank_in_regulator", "rank_in_target", "status", "verdict"]
-EVALUATION_COLUMNS = ["rank", "regulator", "target", *LINKS, "score", "score_reverse", "status",
-                      "regulator_degree", "target_degree", "rank_in_regulator", "rank_in_target",
-                      "verdict"]
+# the literature links right beside the pair, where the eye is, then the evidence columns
+EVIDENCE = ["pubmed_records", "pearson", "l3_path_count"]
+DISCOVERY_COLUMNS = ["rank", "regulator", "target", *LINKS, *EVIDENCE, "stability",
+                     "expected_precision", "expected_precision_low", "expected_precision_high",
+                     "regulator_degree", "target_degree", "rank_in_regulator", "rank_in_target",
+                     "status", "verdict"]
+EVALUATION_COLUMNS = ["rank", "regulator", "target", *LINKS, *EVIDENCE, "score", "score_reverse",
+                      "status", "regulator_degree", "target_degree", "rank_in_regulator",
+                      "rank_in_target", "verdict"]
 
 st.title("Explore candidates")
 run = state.finished_run()
@@ -49,7 +53,8 @@ if candidates.discovery:
     st.write(expected_line(candidates, chosen.top_n))
 selected = filter_candidates(table, chosen)
 store = VerdictStore()
-shown = add_verdicts(add_links(selected.head(MAX_ROWS), organism), store.table())
+shown = add_verdicts(add_links(with_evidence(candidates.run.path, selected.head(MAX_ROWS),
+                                             organism), organism), store.table())
 st.write(f"**{counted(len(selected), 'pair')}** {'matches' if len(selected) == 1 else 'match'}"
          + (f"; the first {MAX_ROWS:,} are listed." if len(selected) > MAX_ROWS else "."))
 event = st.dataframe(
@@ -76,13 +81,39 @@ event = st.dataframe(
         "target_degree": st.column_config.NumberColumn(
             "target's known regulators", help="Known edges into the target: a hub target "
             "scores high with many regulators"),
+        "pubmed_records": st.column_config.NumberColumn(
+            "PubMed", help="Records mentioning both genes, where counted (Check the list)"),
+        "pearson": st.column_config.NumberColumn(
+            "Pearson", format="%.2f", help="Correlation of the two genes over the cells"),
+        "l3_path_count": st.column_config.NumberColumn(
+            "L3 paths", help="Paths regulator → t ← r → target in the known network"),
         "rank_in_regulator": st.column_config.NumberColumn("rank in regulator"),
         "rank_in_target": st.column_config.NumberColumn("rank in target"),
         **{name: st.column_config.LinkColumn(name.replace("_", " "), display_text=label,
                                              validate=r"^https://") for name, label in
            LINKS.items()}})
 
-network_tab, curate_tab = st.tabs(["Network", "Record a verdict"])
+pairs = list(zip(shown["regulator"], shown["target"], strict=True))
+if not pairs:
+    st.info("No pair matches the filters.")
+    st.stop()
+rows = event.selection.rows if event is not None else []
+index = st.selectbox("Pair (or select a row in the table above)", range(len(pairs)),
+                     index=rows[0] if rows else 0,
+                     format_func=lambda i: f"{pairs[i][0]} → {pairs[i][1]}")
+regulator, target = pairs[index]
+links = shown.iloc[index]
+for column, (name, label) in zip(st.columns(len(LINK_BUTTONS)), LINK_BUTTONS.items(),
+                                 strict=True):
+    if links[name]:
+        column.link_button(label.format(regulator=plain(regulator), target=plain(target)),
+                           links[name])
+
+evidence_tab, network_tab, curate_tab, check_tab = st.tabs(
+    ["Evidence for this pair", "Network", "Record a verdict", "Check the list"])
+with evidence_tab:
+    evidence_panel(candidates.run, regulator, target, organism)
+
 with network_tab:
     n_pairs = st.slider("Pairs drawn (best first)", 10, 300, 60, 10)
     view = network_view(selected.head(n_pairs))
@@ -95,22 +126,13 @@ with network_tab:
     if view.n_edges:
         st.iframe(view.html, height=640)
 
+with check_tab:
+    st.subheader("PubMed records of the top pairs")
+    batch_literature(pairs, candidates.run, organism)
+    st.subheader("Against a curated database")
+    curated_panel(candidates.run, organism)
+
 with curate_tab:
-    rows = event.selection.rows if event is not None else []
-    pairs = list(zip(shown["regulator"], shown["target"], strict=True))
-    if not pairs:
-        st.info("No pair matches the filters.")
-        st.stop()
-    default = rows[0] if rows else 0
-    index = st.selectbox("Pair (or select a row in the table above)", range(len(pairs)),
-                         index=default, format_func=lambda i: f"{pairs[i][0]} → {pairs[i][1]}")
-    regulator, target = pairs[index]
-    links = shown.iloc[index]
-    for column, (name, label) in zip(st.columns(len(LINK_BUTTONS)), LINK_BUTTONS.items(),
-                                     strict=True):
-        if links[name]:
-            column.link_button(label.format(regulator=plain(regulator), target=plain(target)),
-                               links[name])
     current = store.get(regulator, target)
     with st.form("verdict"):
         verdict = st.radio("Verdict", VERDICTS, horizontal=True,

@@ -202,6 +202,13 @@ def test_train_evaluate_discover_explore_curate_export(page):
     page.get_by_text("Novel pairs (discovery)").wait_for()
     page.get_by_text("expected precision", exact=False).first.wait_for()
     expect(page.get_by_text("100 pairs match")).to_be_visible()
+    page.get_by_role("heading", name="In the cells").wait_for()  # the selected pair's evidence
+    page.get_by_text(re.compile(r"in each cell$")).first.wait_for()  # the scatter (plotly)
+    page.get_by_text("What drove the score", exact=True).wait_for()
+    expect(page.get_by_text(re.compile(r"paths? of length 3 \(")).first).to_be_visible()
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    shot(page, "3-explore-evidence")
+    page.get_by_role("tab", name="Network").click()
     frame = page.frame_locator("iframe").first
     frame.locator("canvas").first.wait_for()
     shot(page, "3-explore")
@@ -283,6 +290,8 @@ def test_hostile_gene_names_never_execute(page, tmp_path):
     page.get_by_label("Gene", exact=True).fill(HOSTILE[0])
     page.keyboard.press("Enter")
     expect(page.get_by_text(re.compile(r"^[1-9][\d,]* pairs match"))).to_be_visible()
+    page.get_by_role("heading", name="In the cells").wait_for()  # names in the evidence plots
+    page.get_by_role("tab", name="Network").click()
     page.frame_locator("iframe").first.locator("canvas").first.wait_for()
     time.sleep(2)
     shot(page, "7-hostile-names")

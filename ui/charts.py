@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -180,3 +182,93 @@ def expression_figure(expression: np.ndarray, max_values: int = 200_000) -> go.F
     fig.update_layout(grid={"rows": 1, "columns": 2, "pattern": "independent"},
                       xaxis2={"title": "fraction of cells with 0"})
     return _layout(fig, "Expression distribution", "expression value", "count")
+
+
+SCATTER_MAX_CELLS = 3_000  # past this many cells, a density view
+
+
+def pair_scatter_figure(x: np.ndarray, y: np.ndarray, regulator: str, target: str,
+                        groups: np.ndarray | None = None, group_name: str = "") -> go.Figure:
+    """The two genes' values across the cells: points (coloured by group), or a density view
+    past SCATTER_MAX_CELLS cells."""
+    regulator, target = html.escape(regulator), html.escape(target)
+    fig = go.Figure()
+    if len(x) > SCATTER_MAX_CELLS and groups is None:
+        fig.add_trace(go.Histogram2d(x=x, y=y, nbinsx=60, nbinsy=60, colorscale="Blues",
+                                     colorbar={"title": "cells"}))
+    elif groups is None:
+        fig.add_trace(go.Scattergl(x=x, y=y, mode="markers", name="cells",
+                                   marker={"size": 5, "opacity": 0.6, "color": "#3366cc"}))
+    else:
+        for label in pd.unique(groups):
+            members = groups == label
+            fig.add_trace(go.Scattergl(x=x[members], y=y[members], mode="markers",
+                                       name=html.escape(str(label)),
+                                       marker={"size": 5, "opacity": 0.6}))
+    title = f"{regulator} and {target} in each cell" + (
+        f", coloured by {html.escape(group_name)}" if groups is not None else "")
+    return _layout(fig, title, f"{regulator} expression", f"{target} expression")
+
+
+def paths_figure(regulator: str, target: str, paths: list[list[str]],
+                 shown: int = 8) -> go.Figure:
+    """The pair's paths of length 3, regulator → t ← r → target, in four columns: the
+    regulator, its targets t, their other regulators r, the target."""
+    paths = paths[:shown]
+    middle = sorted({t for t, _ in paths}), sorted({r for _, r in paths})
+    place = {("regulator", regulator): (0, 0.5), ("target", target): (3, 0.5)}
+    for column, genes in ((1, middle[0]), (2, middle[1])):
+        for k, gene in enumerate(genes):
+            place[("t" if column == 1 else "r", gene)] = (column, 1 - (k + 0.5) / len(genes))
+    fig = go.Figure()
+    for t, r in paths:
+        for start, end in ((("regulator", regulator), ("t", t)), (("r", r), ("t", t)),
+                           (("r", r), ("target", target))):
+            (x0, y0), (x1, y1) = place[start], place[end]
+            fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x",
+                               ayref="y", showarrow=True, arrowhead=2, arrowsize=1,
+                               arrowwidth=1.2, arrowcolor="#999", standoff=9, startstandoff=9)
+    (x0, y0), (x1, y1) = place[("regulator", regulator)], place[("target", target)]
+    fig.add_trace(go.Scatter(x=[x0, x1], y=[y0 - 0.08, y1 - 0.08], mode="lines",
+                             line={"color": "#dc3912", "dash": "dash"},
+                             name="the predicted edge", hoverinfo="skip"))
+    colours = {"regulator": "#3366cc", "target": "#dc3912", "t": "#109618", "r": "#ff9900"}
+    for role, name, side in (("regulator", "regulator", "middle left"),
+                             ("t", "its known targets", "middle left"),
+                             ("r", "their other regulators", "middle right"),
+                             ("target", "target", "middle right")):
+        nodes = [(gene, xy) for (kind, gene), xy in place.items() if kind == role]
+        fig.add_trace(go.Scatter(
+            x=[xy[0] for _, xy in nodes], y=[xy[1] for _, xy in nodes], mode="markers+text",
+            text=[html.escape(gene) for gene, _ in nodes], textposition=side,
+            marker={"size": 14, "color": colours[role]}, name=name, hoverinfo="text"))
+    fig.update_xaxes(visible=False, range=[-0.9, 3.9])
+    fig.update_yaxes(visible=False, range=[-0.05, 1.05])
+    return _layout(fig, f"The {len(paths)} best-weighted paths of length 3", "", "")
+
+
+def contributions_figure(families: dict[str, float]) -> go.Figure:
+    """What moved the ranker's log-odds for the pair, by family of evidence."""
+    ordered = sorted(families.items(), key=lambda item: abs(item[1]))
+    fig = go.Figure(go.Bar(x=[v for _, v in ordered], y=[n for n, _ in ordered],
+                           orientation="h",
+                           marker={"color": ["#109618" if v > 0 else "#dc3912"
+                                             for _, v in ordered]}))
+    fig = _layout(fig, "What drove the score (SHAP, log-odds)", "contribution", "")
+    fig.update_layout(showlegend=False, height=320)
+    return fig
+
+
+def curated_figure(curve: pd.DataFrame) -> go.Figure:
+    """Curated edges among the top N of each list, and the number expected by chance."""
+    fig = go.Figure()
+    styles = {"GNT": METHOD_STYLE["gnt"], "paths of length 3": METHOD_STYLE["paths"],
+              "degree": METHOD_STYLE["degree"], "expected": METHOD_STYLE["random"]}
+    for name, (colour, dash, width) in styles.items():
+        label = "expected by chance" if name == "expected" else name
+        fig.add_trace(go.Scatter(x=curve["top_n"], y=curve[name], mode="lines+markers",
+                                 name=label, line={"color": colour, "dash": dash,
+                                                   "width": width}))
+    fig.update_xaxes(LOG_AXIS)
+    return _layout(fig, "Curated edges among the top N novel pairs", "top N pairs",
+                   "curated edges")

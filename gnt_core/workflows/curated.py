@@ -11,14 +11,16 @@ import numpy as np
 from ..io import read_network
 from ..io.dataset import EdgeTable
 from ..io.priors import PRIORS, get_prior, prior_source
+from ..io.sniff import Source
 from ..science.curated import CuratedCheck, curated_check
 from ..store.run import Run
 from ..store.storage import gnt_home
 from ..vocabulary import KNOWN_STATUSES, TEST_POSITIVE, TRAINING_NEGATIVE
 
 
-def curated_reference(source: str | Path, organism: str | None = None) -> EdgeTable:
-    """A curated edge list: "collectri" or "dorothea" (OmniPath, for `organism`), or a file."""
+def curated_reference(source: Source, organism: str | None = None) -> EdgeTable:
+    """A curated edge list: "collectri" or "dorothea" (OmniPath, for `organism`), or a file
+    (a path or an upload)."""
     if str(source) in PRIORS:
         return read_network(prior_source(get_prior(str(source), organism or "",
                                                    gnt_home() / "priors")))

@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..io import Dataset, GntInputError
+from ..io.singlecell import is_single_cell, open_matrix
 from ..outputs.literature import PubMedCounts, ncbi_gene_url, string_url
 from ..science.explain import (
     correlations,
@@ -31,6 +32,7 @@ from ..store.storage import gnt_home
 from ..vocabulary import DISCOVER
 
 LITERATURE_CACHE = "literature.sqlite"
+MAX_GROUPS = 50
 TABLE_COLUMNS = ("rank", "score", "status", "rank_in_regulator", "rank_in_target",
                  "score_forward", "score_reverse", "stability", "expected_precision")
 
@@ -117,6 +119,24 @@ def with_evidence(run_dir: Path, table: pd.DataFrame, organism: str | None = Non
     counts = (literature or PubMedCounts(gnt_home() / LITERATURE_CACHE)).cached_counts(
         zip(table["regulator"], table["target"], strict=True), organism)
     return table.assign(**columns, pubmed_records=pd.array(counts, dtype="Int64"))
+
+
+def cell_groups(run: Run, max_groups: int = MAX_GROUPS) -> dict[str, np.ndarray]:
+    """Per obs column of the run's single-cell file (cell type, cluster …, 2 to `max_groups`
+    values), a label for each of the run's cells; {} when the run was not read from a
+    single-cell file or the file is gone."""
+    source = Path(run.config.dataset.get("sources", {}).get("expression", ""))
+    if not (source.name and is_single_cell(source) and source.exists()):
+        return {}
+    try:
+        obs = open_matrix(source).obs
+    except GntInputError:
+        return {}
+    rows = obs.index.get_indexer(run.dataset().cells)
+    if (rows < 0).any():
+        return {}
+    return {str(name): column.astype(str).to_numpy()[rows] for name, column in obs.items()
+            if 2 <= column.astype(str).nunique() <= max_groups}
 
 
 def known_network(run: Run, dataset: Dataset) -> np.ndarray:
