@@ -344,6 +344,7 @@ def single_cell_files(folder: Path) -> tuple[Path, Path]:
     adata.var_names = [f"ENSMUSG{i:011d}" for i in range(len(symbols))]
     adata.var["gene_symbols"] = symbols
     adata.obs["cell_type"] = ["stem" if i % 2 else "neural" for i in range(adata.n_obs)]
+    adata.obs["cluster"] = [f"c{i % 3}" for i in range(adata.n_obs)]
     paths = (folder / "cells.h5ad", folder / "network.csv")
     adata.write_h5ad(paths[0])
     network.replace(renamed).to_csv(paths[1], index=False)
@@ -381,6 +382,21 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     page.reload()  # the choice is kept for the dataset
     page.get_by_role("heading", name="Explore candidates").wait_for()
     expect(organism).to_have_value("human")
+    choose(page, "Colour the cells by", "cluster")  # an obs column of the .h5ad
+    page.get_by_text("Within each group of cells").wait_for()
+    expect(page.get_by_text(re.compile(r"coloured by cluster$")).first).to_be_visible()
+    shot(page, "10b-h5ad-evidence")
+    page.get_by_role("tab", name="Check the list").click()
+    curated = tmp_path / "curated.csv"
+    curated.write_text("TF,target\nSox2,G100\nMyc,G200\nNanog,G150\n")
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(curated))
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
+    page.get_by_role("button", name="Check the list").click()
+    page.get_by_text(re.compile(r"novel pairs are curated edges, against")).wait_for()
+    expect(page.locator(".js-plotly-plot").filter(
+        has_text="Curated edges among the top N")).to_have_count(1)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    shot(page, "10c-curated-check")
 
 
 def runs_offered(page):
