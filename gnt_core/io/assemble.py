@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import (
+    IGNORE_CASE_HINT,
     Dataset,
     EdgeTable,
     ExpressionTable,
@@ -88,8 +89,7 @@ def _no_edge_message(network_name: str, regulators: list[str], report: LoadRepor
     message = (f"{network_name}: none of its {len(regulators)} edges connects two genes of the "
                f"expression file (network genes not found: {preview(report.missing_genes)}).")
     if report.case_insensitive_matches:
-        return message + (" Some names match when case is ignored: load with ignore_case "
-                          "(CLI: --ignore-case).")
+        return message + f" Some names match when case is ignored: {IGNORE_CASE_HINT}."
     in_network, in_expression = ensembl_share(report.missing_genes), ensembl_share(genes)
     if in_network > 0.5 and in_expression < 0.5:
         return message + (" The network names genes by Ensembl IDs and the expression file by "

@@ -180,7 +180,7 @@ CASES: dict[str, tuple[dict[str, tuple[str, str | bytes]], str, str]] = {
     "network: genes match none": ({"network": ("net_none.csv", network(
         [("X1", "X2"), ("X3", "X4")]))}, "error", "none of its 2 edges"),
     "network: genes match only by case": ({"network": ("net_case.csv", network(
-        [(a.lower(), b.lower()) for a, b in EDGES]))}, "error", "ignore_case"),
+        [(a.lower(), b.lower()) for a, b in EDGES]))}, "error", "when case is ignored"),
     "network: all self-loops": ({"network": ("net_loops.csv", network(
         [("TF1", "TF1"), ("G1", "G1")]))}, "error", "self-loops"),
     "network: duplicates and self-loops": ({"network": ("net_dups.csv", network(
