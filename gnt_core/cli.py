@@ -507,9 +507,10 @@ def _evaluation_set(args) -> int:
     print(f"wrote {figures['ranked_edges']:,} ranked edges (rankedEdges.csv) and "
           f"{figures['reference_edges']:,} held-out edges (refNetwork.csv) to "
           f"{args.evaluation_set}\n"
-          f"BLEval's AUPRC on them: {figures['bleval_auprc']:.4f}; the run's test AUPRC "
-          f"directed: {figures['directed_auprc']:.4f}, unordered (the run's own figure): "
-          f"{figures['unordered_auprc']:.4f}")
+          f"BLEval's AUPRC on them: {figures['bleval_auprc']:.4f} directed (the run's "
+          f"directed test AUPRC: {figures['directed_auprc']:.4f}), "
+          f"{figures['bleval_undirected_auprc']:.4f} undirected (the run's own test AUPRC: "
+          f"{figures['unordered_auprc']:.4f})")
     return 0
 
 

@@ -23,6 +23,12 @@ def test_demo_train_evaluate_score(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path / "demo"), "--epochs", "2", "--protocol",
                  "random", "--no-stacking", "--no-ablation", "--out", str(tmp_path / "svm")]) == 0
     assert not (tmp_path / "svm" / "model" / "stack.npz").exists()
+    assert main(["score", str(tmp_path / "svm"), "--format", "beeline", "--top", "2000",
+                 "--out", str(tmp_path / "svm.tsv")]) == 0
+    from tests.test_discovery import assert_both_ways  # one score for both ways, both listed
+
+    assert_both_ways(pd.read_csv(tmp_path / "svm.tsv", sep="\t"),
+                     pd.read_csv(tmp_path / "demo" / "refNetwork.csv"))
     assert main(["train", "--data", str(tmp_path / "demo"), "--out", str(run)]) == 2
     assert "not empty" in capsys.readouterr().err
     assert main(["train", "--data", str(tmp_path / "demo"), "--cell-groups", "0",

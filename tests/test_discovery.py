@@ -163,8 +163,10 @@ def test_cli_discover_then_export(demo_files, tmp_path, capsys):
     assert main(["score", str(out), "--format", "beeline", "--top", "100",
                  "--out", str(tmp_path / "ranked.txt")]) == 0
     ranked = pd.read_csv(tmp_path / "ranked.txt", sep="\t")
-    assert list(ranked.columns) == ["Gene1", "Gene2", "EdgeWeight"] and len(ranked) == 100
-    assert (ranked["EdgeWeight"] >= 0).all() and ranked["EdgeWeight"].is_monotonic_decreasing
+    assert list(ranked.columns) == ["Gene1", "Gene2", "EdgeWeight"]
+    assert (ranked["EdgeWeight"] > 0).all() and ranked["EdgeWeight"].is_monotonic_decreasing
+    assert len(set(map(frozenset, zip(ranked["Gene1"], ranked["Gene2"], strict=True)))) == 100
+    assert_both_ways(ranked, pd.read_csv(demo_files["network"]))
     again = tmp_path / "again"
     capsys.readouterr()
     top = table.head(30)
@@ -176,6 +178,17 @@ def test_cli_discover_then_export(demo_files, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "of your top 10 novel pairs are curated edges, against" not in printed
     assert "novel pairs are curated edges, against 0." in printed and "GNT" in printed
+
+
+def assert_both_ways(ranked: pd.DataFrame, network: pd.DataFrame) -> None:
+    """BEELINE scores directed edges: >= 95 % of the listed pairs of two regulators (genes
+    with known targets) appear both ways."""
+    regulators = set(network.iloc[:, 0])
+    listed = set(zip(ranked["Gene1"], ranked["Gene2"], strict=True))
+    two_way = {frozenset(p) for p in listed if set(p) <= regulators}
+    both = {p for p in two_way if len(p) == 2 and tuple(p) in listed
+            and tuple(p)[::-1] in listed}
+    assert two_way and len(both) >= 0.95 * len(two_way), (len(both), len(two_way))
 
 
 def test_hidden_edges_as_a_curated_reference(hidden, tmp_path):

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from itertools import permutations
+from itertools import combinations, permutations
 
 import networkx as nx
 import numpy as np
@@ -137,6 +137,11 @@ def test_bleval_auprc_is_beelines_universe_and_davis_goadrich_area(ranking):
         scores = np.array([weights.get(p, 0.0) for p in possible])
         assert bleval_auprc(ranked, reference) == pytest.approx(
             davis_goadrich_auprc(scores, labels), abs=1e-12)
+        pairs = list(combinations(genes, 2))  # undirected: either way, the larger weight
+        labels = np.array([p in truth or p[::-1] in truth for p in pairs])
+        scores = np.array([max(weights.get(p, 0.0), weights.get(p[::-1], 0.0)) for p in pairs])
+        assert bleval_auprc(ranked, reference, directed=False) == pytest.approx(
+            davis_goadrich_auprc(scores, labels), abs=1e-12)
     assert davis_goadrich_auprc(np.zeros(50), np.arange(50) < 5) == pytest.approx(0.1)
     assert davis_goadrich_auprc(np.arange(50.0), np.arange(50) >= 45) == pytest.approx(1.0)
     rng = np.random.default_rng(0)
@@ -185,7 +190,11 @@ def test_beeline_evaluation_set_holds_only_the_test_and_scores_as_the_run(tmp_pa
     assert unordered(edges["Gene1"], edges["Gene2"]) == unordered(
         names[split.test.positives[:, 0]], names[split.test.positives[:, 1]])
     figure = bleval_auprc(ranked, reference)
-    assert f"BLEval's AUPRC on them: {figure:.4f}" in printed
-    directed = float(printed.split("directed: ")[1].split(",")[0])
+    assert f"BLEval's AUPRC on them: {figure:.4f} directed" in printed
+    directed = float(printed.split("directed test AUPRC: ")[1].split(")")[0])
     assert abs(figure - directed) < 0.01
+    undirected = bleval_auprc(ranked, reference, directed=False)
+    own = float(printed.split("own test AUPRC: ")[1].split(")")[0])
+    assert own == pytest.approx(run.metrics.test["gnt"]["auprc"], abs=5e-5)
+    assert abs(undirected - own) < 0.01  # BLEval's undirected mode: the run's own question
     assert main(["score", str(run_dir), "--format", "csv", "--evaluation-set", str(out)]) == 2

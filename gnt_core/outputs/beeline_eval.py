@@ -72,24 +72,32 @@ def directed_auprc(ranked: pd.DataFrame, reference: pd.DataFrame) -> float:
                                          np.r_[weights, np.full(missed, -1.0)]))
 
 
-def bleval_auprc(ranked: pd.DataFrame, reference: pd.DataFrame) -> float:
-    """The AUPRC BLEval reports for these tables (see the module docstring)."""
+def bleval_auprc(ranked: pd.DataFrame, reference: pd.DataFrame, directed: bool = True
+                 ) -> float:
+    """The AUPRC BLEval reports for these tables (see the module docstring); `directed=False`
+    is its undirected mode: a pair is true when an edge joins it either way, and its score is
+    the larger |EdgeWeight| of its two rows."""
     genes = np.unique(reference[["Gene1", "Gene2"]].to_numpy().astype(str))
     index = pd.Index(genes)
     n = len(genes)
 
     def keys(table: pd.DataFrame) -> np.ndarray:
         a, b = (index.get_indexer(table[c].astype(str)) for c in ("Gene1", "Gene2"))
+        if not directed:
+            a, b = np.minimum(a, b), np.maximum(a, b)
         keep = (a >= 0) & (b >= 0) & (a != b)
         return np.where(keep, a * n + b, -1)
 
     true = np.unique(keys(reference))
     true = true[true >= 0]  # self-pairs are never scored
     listed = pd.DataFrame({"key": keys(ranked), "weight": ranked["EdgeWeight"].abs()})
-    listed = listed[listed["key"] >= 0].drop_duplicates("key")  # BLEval reads the first row
+    listed = listed[listed["key"] >= 0]
+    listed = (listed.drop_duplicates("key") if directed  # BLEval reads the first row
+              else listed.groupby("key", as_index=False)["weight"].max())
     labels = np.isin(listed["key"].to_numpy(), true)
+    universe = n * (n - 1) // (1 if directed else 2)
     n_zero_pos = len(true) - int(labels.sum())
-    n_zero_neg = n * (n - 1) - len(true) - int((~labels).sum())
+    n_zero_neg = universe - len(true) - int((~labels).sum())
     weights = listed["weight"].to_numpy(dtype=np.float64)
     return davis_goadrich_auprc(np.r_[weights, 0.0, 0.0], np.r_[labels, True, False],
                                 np.r_[np.ones(len(labels)), n_zero_pos, n_zero_neg])

@@ -1,7 +1,8 @@
 """Ranked pairs in the formats other tools read, written so that they read them back right.
 
 beeline   BEELINE's rankedEdges.csv: TAB-separated `Gene1 Gene2 EdgeWeight` (BEELINE reads it with
-          sep='\\t' and ranks by |EdgeWeight|)
+          sep='\\t' and ranks by |EdgeWeight|); a pair of two genes that can regulate is listed
+          both ways, each with its own score (BEELINE scores directed edges)
 csv       a spreadsheet CSV: Gene1, Gene2, EdgeWeight, then every other column; text is quoted,
           and any text cell that begins with = + - @, a tab or a carriage return gets a leading
           apostrophe, so that Excel, LibreOffice or Google Sheets never run it as a formula
@@ -26,6 +27,8 @@ import json
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+from .beeline_eval import ranked_edges
 
 FORMATS = {"beeline": "text/tab-separated-values", "csv": "text/csv",
            "scenic": "text/tab-separated-values", "graphml": "application/graphml+xml",
@@ -69,6 +72,20 @@ def spreadsheet_csv(table: pd.DataFrame) -> bytes:
 def to_beeline(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Gene1": table["regulator"], "Gene2": table["target"],
                          "EdgeWeight": edge_weight(table)})
+
+
+def to_beeline_directed(table: pd.DataFrame) -> pd.DataFrame:
+    """BEELINE's rankedEdges, which BLEval reads as DIRECTED edges: a pair of two genes that
+    can regulate (its score_reverse is known) is listed both ways, each direction with its own
+    score, and EdgeWeight is the row's rank among the listed rows (beeline_eval.ranked_edges).
+    A table without direction scores keeps one row per pair, weighted by percentile."""
+    reverse = table["score_reverse"].to_numpy(dtype=float) if "score_reverse" in table else None
+    if reverse is None or np.isnan(reverse).all():
+        return to_beeline(table)
+    forward = np.where(np.isnan(reverse), table["score"],
+                       table["score_forward"].to_numpy(dtype=float))
+    return ranked_edges(table["regulator"].to_numpy(), table["target"].to_numpy(), forward,
+                        reverse)
 
 
 def to_spreadsheet(table: pd.DataFrame) -> pd.DataFrame:
@@ -117,7 +134,7 @@ def sif_type(status: str) -> str:
 def export_bytes(table: pd.DataFrame, fmt: str) -> bytes:
     """The ranked table in the given format, as bytes ready to write or download."""
     if fmt == "beeline":
-        return to_beeline(table).to_csv(index=False, sep="\t").encode()
+        return to_beeline_directed(table).to_csv(index=False, sep="\t").encode()
     if fmt == "csv":
         return spreadsheet_csv(to_spreadsheet(table))
     if fmt == "scenic":

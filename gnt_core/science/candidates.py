@@ -136,12 +136,19 @@ def with_directions(predictor: GNTLinkPredictor, pairs: np.ndarray, edges: np.nd
                     n_genes: int, device: str = "auto") -> tuple[np.ndarray, np.ndarray,
                                                                  np.ndarray]:
     """Pairs of two genes that can both regulate, scored both ways (directed_scores): each is
-    turned to its likelier direction unless the network knows its direction. Returns the pairs
-    and the scores of regulator → target and of target → regulator (NaN: one way only)."""
+    turned to its likelier direction unless the network knows its direction (without a ranker
+    the score is symmetric: both ways alike, nothing turned). Returns the pairs and the scores
+    of regulator → target and of target → regulator (NaN: one way only)."""
     forward = np.full(len(pairs), np.nan)
     reverse = np.full(len(pairs), np.nan)
     ranker = getattr(predictor, "ranker_", None)
-    if ranker is None or not len(pairs):
+    if not len(pairs):
+        return pairs, forward, reverse
+    if ranker is None:  # a symmetric score: the same both ways, for pairs of two regulators
+        regulates = np.zeros(n_genes, dtype=bool)
+        regulates[edges[:, 0]] = True
+        both = np.flatnonzero(regulates[pairs[:, 0]] & regulates[pairs[:, 1]])
+        forward[both] = reverse[both] = predictor.decision_function(pairs[both], device)
         return pairs, forward, reverse
     both = np.flatnonzero(ranker.can_regulate[pairs[:, 0]] & ranker.can_regulate[pairs[:, 1]])
     if len(both):

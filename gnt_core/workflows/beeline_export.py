@@ -49,13 +49,15 @@ def beeline_evaluation_set(run_dir: Path, device: str = "auto"
 
 def write_beeline_evaluation(run_dir: Path, folder: Path, device: str = "auto") -> dict:
     """Write DIR/rankedEdges.csv (TAB-separated) and DIR/refNetwork.csv; return their sizes,
-    the AUPRC BLEval gives them, and the run's own test AUPRC directed (the same pairs and
-    genes: equal to BLEval's but for interpolation) and unordered (what the run reports)."""
+    the AUPRC BLEval gives them (directed, and in its undirected mode), and the run's own test
+    AUPRC directed (the same pairs and genes as BLEval's directed figure) and unordered (what
+    the run reports; BLEval's undirected mode asks the same question)."""
     ranked, reference = beeline_evaluation_set(run_dir, device)
     write_bytes(Path(folder) / "rankedEdges.csv", ranked.to_csv(index=False, sep="\t").encode())
     write_bytes(Path(folder) / "refNetwork.csv", reference.to_csv(index=False).encode())
     return {"ranked_edges": len(ranked),
             "reference_edges": int((reference["Gene1"] != reference["Gene2"]).sum()),
             "bleval_auprc": bleval_auprc(ranked, reference),
+            "bleval_undirected_auprc": bleval_auprc(ranked, reference, directed=False),
             "directed_auprc": directed_auprc(ranked, reference),
             "unordered_auprc": Run(run_dir).metrics.test["gnt"]["auprc"]}
