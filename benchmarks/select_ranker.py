@@ -109,21 +109,29 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     scores["ranker alone (5 per positive)"] = fewer_ranker(*model.evidence_, listed.pairs)
     layers = {"balanced": lambda x, y, _: Stacker.fit(x, y, seed),
               "natural": lambda x, y, weight: _weighted_layer(x, y, weight, seed)}
+    return layered_rows(name, protocol, seed, model, split.val, listed, scores, layers)
+
+
+def layered_rows(name: str, protocol: str, seed: int, model: GNTLinkPredictor, val: PairSet,
+                 listed: PairSet, scores: dict, layers: dict) -> list[dict]:
+    """`scores` and each of `layers` (label -> layer fitter, see `layered`) measured on the
+    listed pairs, one row per method."""
     for label, fit_layer in layers.items():
-        scores[f"ranker + GNT, layer {label}"] = layered(model, split.val, listed, fit_layer,
-                                                         seed)
+        scores[f"ranker + GNT, layer {label}"] = layered(model, val, listed, fit_layer, seed)
     return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
              **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
             for method, s in scores.items()]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def grid(cell, description: str, round_name: str) -> tuple[argparse.Namespace, pd.DataFrame]:
+    """The command line of a selection round, and `cell(set, protocol, seed)`'s rows over its
+    grid (validation.csv rewritten after each cell)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--protocols", default="candidates,given")
     parser.add_argument("--out", type=Path,
-                        default=Path(__file__).parent / "results" / "selection-round11")
+                        default=Path(__file__).parent / "results" / round_name)
     args = parser.parse_args()
     rows = []
     for name in (n for n in args.sets.split(",") if (SHARED / n).is_dir()):
@@ -132,7 +140,11 @@ def main() -> None:
                 rows += cell(name, protocol, seed)
                 write_table(args.out / "validation.csv", pd.DataFrame(rows))
                 print(f"{name} / {protocol} / {seed}: done", flush=True)
-    table = pd.DataFrame(rows)
+    return args, pd.DataFrame(rows)
+
+
+def main() -> None:
+    args, table = grid(cell, __doc__.splitlines()[0], "selection-round11")
     lines = [f"# Round 11: the ranker for the top of the list, validation pairs only (seeds "
              f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/select_ranker.py "
              f"--seeds {args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",

@@ -17,22 +17,16 @@ universe of a regulator-balanced split, else its validation pairs). Writes valid
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
-from select_ranker import SETS, SHOWN, layered, validation_list
-from select_stacking import SHARED
+from select_ranker import SHOWN, grid, layered_rows, validation_list
 from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
 
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
-from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.prior_shift import is_regulator_balanced
 from gnt_core.science.stacking import Stacker
-from gnt_core.store.storage import write_bytes, write_table
+from gnt_core.store.storage import write_bytes
 
 SVM_WEIGHTS = (0.0, 0.125, 0.25, 0.5, 1.0, 2.0)
 
@@ -64,33 +58,15 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     scores["ranker alone"] = model.ranker_score(listed.pairs)
     layers = {"balanced (default)": lambda x, y, _: Stacker.fit(x, y, seed),
               "for the top": lambda x, y, _: fit_for_top(x, y, seed)}
-    for label, fit_layer in layers.items():
-        scores[f"ranker + GNT, layer {label}"] = layered(model, split.val, listed, fit_layer,
-                                                         seed)
-    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
-             **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
-            for method, s in scores.items()]
+    return layered_rows(name, protocol, seed, model, split.val, listed, scores, layers)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="0,1")
-    parser.add_argument("--sets", default=",".join(SETS))
-    parser.add_argument("--protocols", default="candidates,given")
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).parent / "results" / "selection-round13")
-    args = parser.parse_args()
-    rows = []
-    for name in (n for n in args.sets.split(",") if (SHARED / n).is_dir()):
-        for protocol in args.protocols.split(","):
-            for seed in map(int, args.seeds.split(",")):
-                rows += cell(name, protocol, seed)
-                write_table(args.out / "validation.csv", pd.DataFrame(rows))
-                print(f"{name} / {protocol} / {seed}: done", flush=True)
+    args, table = grid(cell, __doc__.splitlines()[0], "selection-round13")
     lines = [f"# Round 13: a last layer for the top of the list, validation pairs only (seeds "
              f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/select_top_layer.py "
              f"--seeds {args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
-             *mean_sd_markdown(pd.DataFrame(rows), ["dataset", "protocol", "method"], SHOWN)]
+             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
     write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
     print("\n".join(lines))
 
