@@ -106,6 +106,23 @@ def test_the_ranker_saves_as_text_and_loads_the_same(demo, tmp_path):
         TopRanker.from_arrays({"coef": np.zeros(2)})
 
 
+def test_scores_in_small_blocks_equal_scores_at_once(demo, monkeypatch):
+    """A universe of millions of pairs is scored a block at a time: same scores, any order."""
+    from gnt_core.science import pair_evidence
+    from gnt_core.science import ranker as ranker_module
+
+    split = split_pairs(demo.edges, demo.n_genes, protocol="candidates", seed=0,
+                        regulators=demo.regulators)
+    evidence = ExpressionEvidence.from_expression(demo.expression)
+    ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, bags=1)
+    network = NetworkEvidence.from_edges(split.train.positives, demo.n_genes)
+    pairs = np.random.default_rng(0).permutation(split.test.pairs)
+    whole = ranker.directed(network, evidence, pairs)
+    monkeypatch.setattr(ranker_module, "SCORE_BLOCK_PAIRS", 37)
+    monkeypatch.setattr(pair_evidence, "BLOCK_VALUES", 3 * evidence.pearson.shape[1])
+    assert ranker.directed(network, evidence, pairs) == pytest.approx(whole)
+
+
 def test_a_training_edge_is_scored_without_its_own_fold(demo):
     split = split_pairs(demo.edges, demo.n_genes, protocol="candidates", seed=0,
                         regulators=demo.regulators)

@@ -72,7 +72,13 @@ class ExpressionEvidence:
 
 
 def _dots(rows: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    return np.einsum("ij,ij->i", rows[i], rows[j]).astype(np.float64)
+    """rows[i] · rows[j] per pair, a block of pairs at a time (bounded memory)."""
+    out = np.empty(len(i))
+    step = max(1, BLOCK_VALUES // max(rows.shape[1], 1))
+    for start in range(0, len(i), step):
+        end = start + step
+        out[start:end] = np.einsum("ij,ij->i", rows[i[start:end]], rows[j[start:end]])
+    return out
 
 
 def _ppca_partial(pearson: np.ndarray, seed: int) -> np.ndarray:
