@@ -2,13 +2,14 @@ import numpy as np
 import pytest
 import torch
 
+from gnt_core.science import preprocess
 from gnt_core.science.baselines import random_scores
 from gnt_core.science.device import resolve_device
 from gnt_core.science.embedding import choose_softmax, train_gene_embeddings
 from gnt_core.science.encoder import GeneEncoder
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.science.preprocess import cell_groups, standardise
+from gnt_core.science.preprocess import cell_groups, compress_profiles, standardise
 from gnt_core.science.splits import split_pairs
 from gnt_core.settings import TrainConfig
 
@@ -65,6 +66,31 @@ def test_cell_groups_split_the_cells_and_one_group_is_the_paper_encoder(demo):
     one_group = GeneEncoder(expression, cell_groups=torch.zeros(demo.n_cells,
                                                                 dtype=torch.long)).eval()
     torch.testing.assert_close(paper.embed(genes), one_group.embed(genes), rtol=0, atol=0)
+
+
+def test_profiles_of_many_cells_become_their_principal_coordinates(monkeypatch):
+    rng = np.random.default_rng(0)
+    profiles = standardise(rng.standard_normal((60, 20)) @ rng.standard_normal((20, 900)))
+    np.testing.assert_array_equal(compress_profiles(profiles)[0], profiles)
+    monkeypatch.setattr(preprocess, "MAX_PROFILE_CELLS", 500)
+    coords, groups = compress_profiles(profiles)
+    assert coords.shape == (60, 60) and groups is None  # fewer genes than components: all kept
+    # a linear map of the profile loses nothing: the genes' inner products, scaled by k / cells
+    np.testing.assert_allclose(coords @ coords.T, profiles @ profiles.T * 60 / 900, atol=2e-3)
+    labels = np.r_[np.zeros(800, int), np.ones(100, int)]  # one group past the cap, one under
+    coords, column_groups = compress_profiles(profiles, labels)
+    assert coords.shape == (60, 160) and np.bincount(column_groups).tolist() == [60, 100]
+    np.testing.assert_array_equal(coords[:, 60:], profiles[:, 800:])
+
+
+def test_gnt_learns_from_compressed_profiles(demo, split, monkeypatch):
+    monkeypatch.setattr(preprocess, "MAX_PROFILE_CELLS", demo.n_cells // 2)
+    monkeypatch.setattr(preprocess, "PROFILE_COMPONENTS", 32)
+    model = GNTLinkPredictor(TrainConfig(epochs=8)).fit(demo.expression, split.train, split.val)
+    assert model.training_.model.expression.shape == (demo.n_genes, 32)
+    auroc = evaluation_metrics(split.test.labels,
+                               model.decision_function(split.test.pairs))["auroc"]
+    assert auroc > 0.8
 
 
 def test_svm_training_set_is_bounded_and_stratified(demo, split):

@@ -21,7 +21,7 @@ from sklearn.metrics import roc_auc_score
 from ..settings import TrainConfig
 from .device import resolve_device
 from .encoder import GeneEncoder
-from .preprocess import cell_groups, standardise
+from .preprocess import cell_groups, compress_profiles, standardise
 from .splits import PairSet
 
 FULL_SOFTMAX_MAX_GENES = {"cpu": 5_000, "cuda": 50_000}
@@ -79,12 +79,14 @@ def _train(expression: np.ndarray, train: PairSet, val: PairSet | None, config: 
            started: float) -> TrainResult:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
-        groups = (torch.from_numpy(cell_groups(expression, config.cell_groups, config.seed))
+        groups = (cell_groups(expression, config.cell_groups, config.seed)
                   if config.cell_groups > 1 else None)
-        model = GeneEncoder(torch.from_numpy(standardise(expression)), dim=config.dim,
-                            alpha=config.alpha, architecture=config.architecture,
-                            n_layers=config.n_layers, n_heads=config.n_heads,
-                            dropout=config.dropout, cell_groups=groups).to(device)
+        profiles, groups = compress_profiles(standardise(expression), groups, config.seed)
+        model = GeneEncoder(
+            torch.from_numpy(profiles), dim=config.dim, alpha=config.alpha,
+            architecture=config.architecture, n_layers=config.n_layers, n_heads=config.n_heads,
+            dropout=config.dropout,
+            cell_groups=None if groups is None else torch.from_numpy(groups)).to(device)
         examples = torch.from_numpy(neighbour_examples(train.positives)).to(device)
         optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
         generator = torch.Generator(device=device).manual_seed(config.seed)
