@@ -132,27 +132,22 @@ def pair_statuses(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
     return status
 
 
-def with_directions(predictor: GNTLinkPredictor, pairs: np.ndarray, edges: np.ndarray,
-                    n_genes: int, device: str = "auto") -> tuple[np.ndarray, np.ndarray,
-                                                                 np.ndarray]:
-    """Pairs of two genes that can both regulate, scored both ways (directed_scores): each is
-    turned to its likelier direction unless the network knows its direction (without a ranker
-    the score is symmetric: both ways alike, nothing turned). Returns the pairs and the scores
-    of regulator → target and of target → regulator (NaN: one way only)."""
-    forward = np.full(len(pairs), np.nan)
-    reverse = np.full(len(pairs), np.nan)
+def with_directions(predictor: GNTLinkPredictor, pairs: np.ndarray, forward: np.ndarray,
+                    reverse: np.ndarray, edges: np.ndarray, n_genes: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of two genes that can both regulate, with their scores both ways (forward and
+    reverse, from score_pairs): each is turned to its likelier direction unless the network
+    knows its direction (without a ranker the score is symmetric: both ways alike, nothing
+    turned). Returns the pairs and the scores of regulator → target and of target →
+    regulator (NaN: one way only)."""
     ranker = getattr(predictor, "ranker_", None)
-    if not len(pairs):
-        return pairs, forward, reverse
     if ranker is None:  # a symmetric score: the same both ways, for pairs of two regulators
         regulates = np.zeros(n_genes, dtype=bool)
         regulates[edges[:, 0]] = True
-        both = np.flatnonzero(regulates[pairs[:, 0]] & regulates[pairs[:, 1]])
-        forward[both] = reverse[both] = predictor.decision_function(pairs[both], device)
-        return pairs, forward, reverse
-    both = np.flatnonzero(ranker.can_regulate[pairs[:, 0]] & ranker.can_regulate[pairs[:, 1]])
-    if len(both):
-        forward[both], reverse[both] = predictor.directed_scores(pairs[both], device)
+        both = regulates[pairs[:, 0]] & regulates[pairs[:, 1]]
+        return pairs, np.where(both, forward, np.nan), np.where(both, forward, np.nan)
+    both = ranker.can_regulate[pairs[:, 0]] & ranker.can_regulate[pairs[:, 1]]
+    forward, reverse = np.where(both, forward, np.nan), np.where(both, reverse, np.nan)
     directed = edges[:, 0] * n_genes + edges[:, 1]
     known = (np.isin(pairs[:, 0] * n_genes + pairs[:, 1], directed)
              | np.isin(pairs[:, 1] * n_genes + pairs[:, 0], directed))
@@ -222,16 +217,17 @@ def rank_table(pairs: np.ndarray, scores: np.ndarray, dataset: Dataset, status: 
 
 def score_pairs(predictor: GNTLinkPredictor, pairs: np.ndarray, *, device: str = "auto",
                 progress: Progress | None = None, offset: int = 0,
-                total: int | None = None) -> np.ndarray:
-    """Scores of many pairs, computed chunk by chunk (bounded memory)."""
-    scores = np.empty(len(pairs))
+                total: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores of many pairs, and of each both ways (GNTLinkPredictor.scores_both_ways),
+    computed chunk by chunk (bounded memory)."""
+    scores = np.empty((3, len(pairs)))
     done = 0
-    for chunk in predictor.iter_decision(pairs, device=device):
-        scores[done:done + len(chunk)] = chunk
-        done += len(chunk)
+    for chunk in predictor.iter_scores(pairs, device=device):
+        scores[:, done:done + len(chunk[0])] = chunk
+        done += len(chunk[0])
         if progress is not None:
             progress("score", offset + done, total or len(pairs), {})
-    return scores
+    return scores[0], scores[1], scores[2]
 
 
 def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
@@ -251,9 +247,9 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
         return _stream(predictor, dataset, split, universe, device, progress,
                        Path(stream_to), top_k, total)
     pairs = candidate_pairs(dataset, universe)
-    scores = score_pairs(predictor, pairs, device=device, progress=progress)
-    pairs, *directions = with_directions(predictor, pairs, dataset.edges, dataset.n_genes,
-                                         device)
+    scores, *both_ways = score_pairs(predictor, pairs, device=device, progress=progress)
+    pairs, *directions = with_directions(predictor, pairs, *both_ways, dataset.edges,
+                                         dataset.n_genes)
     status = pair_statuses(pairs, split, dataset.edges, dataset.n_genes)
     table = rank_table(pairs, scores, dataset, status, directions=tuple(directions))
     return Candidates(table, len(pairs), False, pairs=pairs, scores=scores)
@@ -299,9 +295,9 @@ def score_block(predictor: GNTLinkPredictor, dataset: Dataset, universe: str,
     import pyarrow.parquet as pq
 
     pairs = block_pairs(dataset, universe, block)
-    scores = score_pairs(predictor, pairs, device=device)
-    pairs, forward, reverse = with_directions(predictor, pairs, dataset.edges, dataset.n_genes,
-                                              device)
+    scores, *both_ways = score_pairs(predictor, pairs, device=device)
+    pairs, forward, reverse = with_directions(predictor, pairs, *both_ways, dataset.edges,
+                                              dataset.n_genes)
     names = pa.array(dataset.genes, type=pa.string())
     table = pa.table({
         "regulator": pa.DictionaryArray.from_arrays(pairs[:, 0].astype(np.int32), names),

@@ -120,10 +120,10 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
         if stacker is not None:
             ranker = TopRanker.fit(train, evidence, drawn[n_svm:], bags=1, seed=seed)
             predictor.use_ranking(ranker, stacker, expression, evidence)
-        scores = predictor.decision_function(unknown[scored], device=device)
+        scores, forward, reverse = predictor.scores_both_ways(unknown[scored], device)
         if stacker is not None:
-            both = scored[ranker.can_regulate[unknown[scored]].all(axis=1)]
-            directions[both] = np.column_stack(predictor.directed_scores(unknown[both], device))
+            both = ranker.can_regulate[unknown[scored]].all(axis=1)
+            directions[scored[both]] = np.column_stack([forward[both], reverse[both]])
         percentile[scored] = rankdata(scores, method="average") / len(scores)
         records.append(FoldRecord(seed, fold, pair_keys(drawn, n_genes),
                                   pair_keys(unknown[scored], n_genes)))

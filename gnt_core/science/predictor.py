@@ -21,7 +21,7 @@ from .embedding import EpochReport, TrainResult, train_gene_embeddings
 from .pair_evidence import ExpressionEvidence
 from .pair_features import PairFeaturizer, parse_features
 from .prior_shift import RegulatorPrior, is_regulator_balanced
-from .ranker import TopRanker
+from .ranker import TopRanker, either_way
 from .splits import PairSet
 from .stacking import Stacker
 from .svm import PairSVM, RBFDecision
@@ -123,17 +123,8 @@ class GNTLinkPredictor(BaseEstimator):
         """Scores of i → j and of j → i: the stacking layer over each direction's ranker
         log-odds (NaN where that direction's regulator side cannot regulate; without a ranker
         the SVM's one score, as it is symmetric, and NaN)."""
-        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        if getattr(self, "stack_", None) is None:
-            return self.decision_function(pairs, device), np.full(len(pairs), np.nan)
-        svm = self.svm_decision(pairs, device)
-        prior = getattr(self, "prior_", None)
-        sides = []
-        for side in self.ranker_.both_ways(*self.evidence_, pairs):
-            score = self.stack_(np.column_stack([np.nan_to_num(side), svm]))
-            score = score if prior is None else prior(score, pairs)  # the prior is symmetric
-            sides.append(np.where(np.isnan(side), np.nan, score))
-        return sides[0], sides[1]
+        _, forward, reverse = self.scores_both_ways(pairs, device)
+        return forward, reverse
 
     def fit_embeddings(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
                        progress: Callable[[EpochReport], None] | None = None
@@ -199,31 +190,44 @@ class GNTLinkPredictor(BaseEstimator):
         keep = np.sort(np.concatenate(keep))
         return PairSet(train.pairs[keep], train.labels[keep])
 
-    def iter_decision(self, pairs: np.ndarray, chunk: int = SCORE_CHUNK_PAIRS,
-                      device: str = "auto", stacked: bool = True) -> Iterator[np.ndarray]:
-        """Scores of `pairs`, one chunk at a time (bounded memory): the stacking layer's when
-        there is one, then the regulator prior shift when there is one (both when `stacked`),
-        else the SVM's."""
+    def iter_scores(self, pairs: np.ndarray, chunk: int = SCORE_CHUNK_PAIRS,
+                    device: str = "auto", stacked: bool = True
+                    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per chunk of `pairs` (bounded memory), from one pass over its features: the
+        unordered score (the stacking layer's when there is one, then the regulator prior
+        shift when there is one, both only when `stacked`; else the SVM's) and the scores of
+        i → j and of j → i (see directed_scores)."""
         device = resolve_device(device)
         stacker = getattr(self, "stack_", None) if stacked else None
         prior = getattr(self, "prior_", None) if stacked else None
         for start in range(0, len(pairs), chunk):
             block = pairs[start:start + chunk]
-            scores = self.decision_(self.featurizer_.features(block, device=device),
-                                    device=device)
-            if stacker is not None:
-                scores = stacker(np.column_stack([self.ranker_score(block), scores]))
-            yield scores if prior is None else prior(scores, block)
+            svm = self.decision_(self.featurizer_.features(block, device=device),
+                                 device=device)
+            if stacker is None:
+                scores = [svm, svm, np.full(len(block), np.nan)]
+            else:
+                sides = self.ranker_.both_ways(*self.evidence_, block)
+                scores = [stacker(np.column_stack([either_way(*sides), svm]))]
+                scores += [np.where(np.isnan(side), np.nan, stacker(
+                    np.column_stack([np.nan_to_num(side), svm]))) for side in sides]
+            yield tuple(scores if prior is None else (prior(s, block) for s in scores))
+
+    def scores_both_ways(self, pairs: np.ndarray, device: str = "auto"
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """decision_function and directed_scores of `pairs` in one pass."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        parts = list(zip(*self.iter_scores(pairs, device=device), strict=True)) or [[]] * 3
+        return tuple(np.concatenate([np.empty(0), *part]) for part in parts)
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:
-        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        return np.concatenate([np.empty(0), *self.iter_decision(pairs, device=device)])
+        return self.scores_both_ways(pairs, device)[0]
 
     def svm_decision(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:
         """The SVM's scores alone (the stacking layer's first input)."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        return np.concatenate([np.empty(0), *self.iter_decision(pairs, device=device,
-                                                                stacked=False)])
+        return np.concatenate([np.empty(0), *(score for score, *_ in self.iter_scores(
+            pairs, device=device, stacked=False))])
 
     def score(self, pairs: np.ndarray, labels: np.ndarray) -> float:
         """AUROC of the pair scores."""
