@@ -62,6 +62,18 @@ def test_partial_correlation_is_the_precision_matrix_when_every_component_is_kep
     assert found == pytest.approx(expected[pairs[:, 0], pairs[:, 1]], abs=1e-4)
 
 
+def test_correlations_of_a_dense_block_equal_pair_by_pair(demo, monkeypatch):
+    from gnt_core.science import pair_evidence
+
+    evidence = ExpressionEvidence.from_expression(demo.expression)
+    pairs = regulator_gene_pairs(demo.n_genes, demo.regulators)  # every gene per regulator
+    dense = evidence.features(pairs)
+    monkeypatch.setattr(pair_evidence, "DENSE_SHARE", 0)  # never one product: pair by pair
+    assert evidence.features(pairs) == pytest.approx(dense, abs=1e-5)
+    pearson = np.corrcoef(demo.expression[pairs[:5, 0]], demo.expression[pairs[:5, 1]])
+    assert dense[:5, 0] == pytest.approx(np.diag(pearson[:5, 5:]), abs=1e-4)
+
+
 def test_cross_fitted_rows_never_hold_their_own_edge(demo):
     split = split_pairs(demo.edges, demo.n_genes, protocol="candidates", seed=0,
                         regulators=demo.regulators)

@@ -15,6 +15,7 @@ a closed form, so that it scales to any number of genes), and each gene's mean e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,7 @@ SVD_RANK = 16
 PPCA_COMPONENTS = 20
 MAX_EVIDENCE_CELLS = 4096  # correlations from 4,096 cells are within ~0.02 of all cells'
 BLOCK_VALUES = 1 << 21  # rows × genes of each dense temporary
+DENSE_SHARE = 32  # a block's correlations by one product when it holds ≥ 1/32 of its pairs
 PAGERANK_RESTART = 0.15
 PAGERANK_STEPS = 20
 
@@ -67,8 +69,32 @@ class ExpressionEvidence:
 
     def features(self, pairs: np.ndarray) -> np.ndarray:
         i, j = pairs[:, 0], pairs[:, 1]
-        return np.column_stack([_dots(self.pearson, i, j), _dots(self.spearman, i, j),
-                                _dots(self.partial, i, j), self.mean[i], self.mean[j]])
+        correlations = np.empty((len(pairs), 2))
+        for members, rows, local in row_blocks(pairs, len(self.mean)):
+            for column, profiles in enumerate((self.pearson, self.spearman)):
+                if len(members) * DENSE_SHARE >= len(rows) * len(self.mean):
+                    # many pairs per gene (a candidate block): one product of the rows
+                    products = profiles[rows] @ profiles.T
+                    correlations[members, column] = products[local, j[members]]
+                else:
+                    correlations[members, column] = _dots(profiles, i[members], j[members])
+        return np.column_stack([correlations, _dots(self.partial, i, j), self.mean[i],
+                                self.mean[j]])
+
+
+def row_blocks(pairs: np.ndarray, n_genes: int
+               ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Pairs grouped by their first gene, a block of first genes at a time (at most
+    BLOCK_VALUES first genes × genes per block): the pairs' positions in `pairs`, the block's
+    first genes (sorted) and each pair's row among them."""
+    order = np.argsort(pairs[:, 0], kind="stable")
+    rows, starts = np.unique(pairs[order, 0], return_index=True)
+    per_block = max(1, BLOCK_VALUES // max(n_genes, 1))
+    bounds = np.r_[starts, len(order)]
+    for first in range(0, len(rows), per_block):
+        last = min(first + per_block, len(rows))
+        members = order[bounds[first]:bounds[last]]
+        yield members, rows[first:last], np.searchsorted(rows[first:last], pairs[members, 0])
 
 
 def _dots(rows: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -129,15 +155,8 @@ class NetworkEvidence:
         """One row per directed pair (columns: NETWORK_FEATURES), a block of rows at a time."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         out = np.empty((len(pairs), len(NETWORK_FEATURES)))
-        order = np.argsort(pairs[:, 0], kind="stable")
-        rows, starts = np.unique(pairs[order, 0], return_index=True)
-        per_block = max(1, BLOCK_VALUES // max(self.n_genes, 1))
-        bounds = np.r_[starts, len(order)]
-        for first in range(0, len(rows), per_block):
-            last = min(first + per_block, len(rows))
-            members = order[bounds[first]:bounds[last]]
-            local = np.searchsorted(rows[first:last], pairs[members, 0])
-            out[members] = self._block(rows[first:last], local, pairs[members, 1])
+        for members, rows, local in row_blocks(pairs, self.n_genes):
+            out[members] = self._block(rows, local, pairs[members, 1])
         return out
 
     def _block(self, rows: np.ndarray, local: np.ndarray, j: np.ndarray) -> np.ndarray:
