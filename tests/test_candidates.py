@@ -85,8 +85,14 @@ def test_streamed_scoring_matches_in_memory_ranking(demo, tmp_path, monkeypatch)
     monkeypatch.setattr(module, "STREAM_MIN_PAIRS", 1000)
     monkeypatch.setattr(module, "PAIRS_PER_BLOCK", 5000)
     streamed = module.score_candidates(model, demo, split, universe="all", top_k=5,
-                                       stream_to=tmp_path / "all.parquet")
+                                       stream_to=tmp_path / "all.parquet",
+                                       keep=split.test.pairs[:, ::-1])
     assert streamed.streamed and streamed.n_pairs == memory.n_pairs == 300 * 299 // 2
+    # the kept (test) pairs' scores come back, each once, as the in-memory scoring gave them
+    assert len(streamed.pairs) == len(split.test.pairs)
+    found, at = module.locate_pairs(memory.pairs, streamed.pairs, demo.n_genes)
+    assert found.all()
+    np.testing.assert_allclose(streamed.scores, memory.scores[at], rtol=1e-6)
     written = pq.read_table(tmp_path / "all.parquet").to_pandas()
     assert len(written) == memory.n_pairs
     merged = written.merge(memory.table, on=["regulator", "target"])

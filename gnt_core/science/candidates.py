@@ -234,18 +234,21 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
                      split: PairSplit | None = None, *, universe: str = "regulators",
                      device: str = "auto",
                      progress: Progress | None = None, stream_to: Path | None = None,
-                     top_k: int = TOP_K_PER_REGULATOR) -> Candidates:
+                     top_k: int = TOP_K_PER_REGULATOR, keep: np.ndarray | None = None
+                     ) -> Candidates:
     """Score every candidate pair and rank them.
 
     Universes above STREAM_MIN_PAIRS pairs need `stream_to` (a Parquet path): all scores are
-    written there and the table keeps the best `top_k` pairs per regulator.
+    written there and the table keeps the best `top_k` pairs per regulator, and `pairs` /
+    `scores` only those of the `keep` pairs found in the universe (e.g. the test pairs, so that
+    they are not scored twice).
     """
     total = count_candidates(dataset, universe)
     if total > STREAM_MIN_PAIRS:
         if stream_to is None:
             raise ValueError(f"{total:,} candidate pairs: give a Parquet path to stream them to")
         return _stream(predictor, dataset, split, universe, device, progress,
-                       Path(stream_to), top_k, total)
+                       Path(stream_to), top_k, total, keep)
     pairs = candidate_pairs(dataset, universe)
     scores, *both_ways = score_pairs(predictor, pairs, device=device, progress=progress)
     pairs, *directions = with_directions(predictor, pairs, *both_ways, dataset.edges,
@@ -257,17 +260,35 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
 
 def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | None,
             universe: str, device: str, progress: Progress | None,
-            path: Path, top_k: int, total: int) -> Candidates:
-    blocks, done = [], 0
+            path: Path, top_k: int, total: int, keep: np.ndarray | None) -> Candidates:
+    blocks, done, kept = [], 0, []
+    keep = np.empty((0, 2), dtype=np.int64) if keep is None else np.asarray(keep)
     with parquet_folder(path) as folder:
         for index, block in enumerate(regulator_blocks(dataset, universe)):
             scored = score_block(predictor, dataset, universe, block, top_k, device)
             write_part(folder, index, scored)
             blocks.append(scored)
+            found, at = locate_pairs(block_pairs(dataset, universe, block), keep,
+                                     dataset.n_genes)
+            kept.append((keep[found], scored.scores[at[found]].astype(np.float64)))
             done += scored.n_pairs
             if progress is not None:
                 progress("score", done, total, {})
-    return merge_blocks(blocks, dataset, split, top_k)
+    candidates = merge_blocks(blocks, dataset, split, top_k)
+    candidates.pairs = np.concatenate([np.empty((0, 2), np.int64), *(p for p, _ in kept)])
+    candidates.scores = np.concatenate([np.empty(0), *(s for _, s in kept)])
+    return candidates
+
+
+def locate_pairs(pairs: np.ndarray, query: np.ndarray, n_genes: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Which `query` pairs are among `pairs` (unordered), and where (valid where found)."""
+    keys = pair_keys(pairs, n_genes)
+    order = np.argsort(keys)
+    query_keys = pair_keys(query, n_genes)
+    at = np.clip(np.searchsorted(keys[order], query_keys), 0, max(len(keys) - 1, 0))
+    found = keys[order][at] == query_keys if len(keys) else np.zeros(len(query), bool)
+    return found, order[at] if len(keys) else at
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..io import Dataset, read_split_dir
 from ..science.baselines import BASELINE_FUNCTIONS
-from ..science.candidates import Candidates, score_candidates
+from ..science.candidates import Candidates, locate_pairs, score_candidates
 from ..science.embedding import EpochReport
 from ..science.metrics import curve_points, evaluation_metrics
 from ..science.predictor import GNTLinkPredictor
@@ -20,7 +20,6 @@ from ..science.splits import (
     PairSplit,
     given_split,
     is_training_positive,
-    pair_keys,
     split_pairs,
 )
 from ..settings import RunSettings, TrainConfig
@@ -57,14 +56,12 @@ def _run(dataset: Dataset, settings: RunSettings, run: Run, report: Progress) ->
     candidates = score_candidates(
         fitted["gnt"], dataset, split, universe=settings.universe,
         device=settings.train.device, progress=report,
-        stream_to=run.candidates_parquet)
+        stream_to=run.candidates_parquet, keep=split.test.pairs)
     timings["score_candidates_s"] = time.perf_counter() - started
     timings["candidates_pairs_per_s"] = candidates.n_pairs / max(timings["score_candidates_s"],
                                                                  1e-9)
-    known = None
-    if candidates.pairs is not None:
-        known = (candidates.pairs, candidates.scores)
-    scores = test_scores(dataset, split, fitted, settings, report, known_gnt=known)
+    scores = test_scores(dataset, split, fitted, settings, report,
+                         known_gnt=(candidates.pairs, candidates.scores))
     metrics = _metrics(split, scores, fitted, settings, candidates, timings)
     run.save_results(_predictions(dataset, split, scores),
                      {m: curve_points(split.test.labels, s) for m, s in scores.items()},
@@ -158,13 +155,9 @@ def _fit(dataset: Dataset, split: PairSplit, settings: RunSettings, config: Trai
 def lookup_scores(pairs: np.ndarray, scores: np.ndarray, query: np.ndarray, n_genes: int,
                   predictor: GNTLinkPredictor) -> np.ndarray:
     """Scores of `query` pairs taken from already scored `pairs`; the rest are scored now."""
-    keys = pair_keys(pairs, n_genes)
-    order = np.argsort(keys)
-    query_keys = pair_keys(query, n_genes)
-    at = np.clip(np.searchsorted(keys[order], query_keys), 0, max(len(keys) - 1, 0))
-    found = (keys[order][at] == query_keys) if len(keys) else np.zeros(len(query), bool)
+    found, at = locate_pairs(pairs, query, n_genes)
     out = np.empty(len(query))
-    out[found] = scores[order][at[found]]
+    out[found] = scores[at[found]]
     if (~found).any():
         out[~found] = predictor.decision_function(query[~found])
     return out
