@@ -17,6 +17,7 @@ from gnt_core.settings import (
 from gnt_core.store.access import resolve_in_roots
 from gnt_core.vocabulary import DISCOVER, PROTOCOL_DESCRIPTIONS, PROTOCOLS, parse_seeds
 from gnt_core.workflows import jobs
+from gnt_core.workflows.memory import check_memory, estimate_memory, with_free_memory
 from gnt_core.workflows.pipeline import check_split
 from ui import access, notes, state
 from ui.state import index_of
@@ -112,6 +113,10 @@ with st.form("train"):
             help="Columns tf,target,label; e.g. a published method's own splits, to compare "
                  "on exactly its pairs.", key="train_split_dir").strip()
     submitted = st.form_submit_button("Train", type="primary")
+estimate = estimate_memory(data, preset(configuration, universe=last["universe"]),
+                           last["mode"] == "discover")
+st.caption(f"Memory: a job on this dataset needs {with_free_memory(estimate)} on this "
+           "machine.")
 
 if submitted:
     state.set_preference("train", chosen)
@@ -134,8 +139,10 @@ if submitted:
                           universe=chosen["universe"], split_dir=chosen["split_dir"] or None)
         try:
             check_split(data, settings)
+            check_memory(estimate_memory(data, settings, chosen["mode"] == "discover"),
+                         "This job")
         except GntInputError as err:
-            problem = f"This network cannot be split that way: {plain(err)}"
+            problem = f"This job cannot start: {plain(err)}"
     if problem:
         st.error(problem)
     else:

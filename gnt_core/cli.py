@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from .io import (
     EXAMPLES,
+    Dataset,
     GntInputError,
     SingleCellOptions,
     load_beeline_folder,
@@ -78,6 +79,7 @@ from .workflows.cluster import open_client
 from .workflows.curated import check_run, curated_reference
 from .workflows.discover import run_discovery
 from .workflows.explain import evidence_lines, explain_pair, with_evidence
+from .workflows.memory import check_memory, estimate_memory, with_free_memory
 from .workflows.pipeline import check_split, evaluate_run, rescore_run, run_pipeline
 
 EXIT_INPUT = 2
@@ -402,6 +404,7 @@ def _train(args) -> int:
                          universe=args.universe,
                          split_dir=str(args.split_dir) if args.split_dir else None, **overrides)
     check_split(dataset, settings)
+    _check_memory(dataset, settings, discover=False)
     args.out.mkdir(parents=True, exist_ok=True)
     run = Run(args.out)
     run.set_state("running")
@@ -410,6 +413,12 @@ def _train(args) -> int:
     print(_metrics_table(metrics))
     print(f"run saved in {args.out}")
     return 0
+
+
+def _check_memory(dataset: Dataset, settings: RunSettings, discover: bool) -> None:
+    estimate = estimate_memory(dataset, settings, discover)
+    print(f"  Memory: {with_free_memory(estimate)}.")
+    check_memory(estimate, "This discovery" if discover else "This run")
 
 
 def _evaluate(args) -> int:
@@ -439,6 +448,7 @@ def _discover(args) -> int:
         settings = _settings(args, protocol="candidates", ablation=False, seed=args.seed,
                              universe=args.universe, train=_train_config(args, dataset.n_cells))
         check_split(dataset, settings)
+        _check_memory(dataset, settings, discover=True)
         evaluation = Run(args.out / "evaluation")
         evaluation.path.mkdir(parents=True)
         evaluation.set_state("running")

@@ -32,8 +32,11 @@ def hidden(demo, tmp_path_factory):
     visible = replace(demo, edges=np.concatenate([split.train.positives, split.val.positives]),
                       edge_signs=None, edge_weights=None)
     discovery = Run.create(root, "discovery")
+    steps = []
     summary = run_discovery(visible, SETTINGS, DiscoverySettings(seeds=3), discovery,
-                            [evaluation])
+                            [evaluation], progress=lambda *report: steps.append(report[:3]))
+    # a progress step per fold model (3 seeds × 3 folds), so that the ETA comes early
+    assert [s for s in steps if s[0] == "discover"] == [("discover", k, 9) for k in range(10)]
     return metrics, split, visible, discovery, summary
 
 

@@ -15,6 +15,7 @@ seeds in which it ranked in the top `top_n`; rank_sd is the sd of its rank over 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -84,7 +85,8 @@ class Consensus:
 
 def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np.ndarray,
                           settings: RunSettings, *, seed: int, folds: int = 3,
-                          device: str = "auto", stacker: Stacker | None = None
+                          device: str = "auto", stacker: Stacker | None = None,
+                          on_fold: Callable[[int], None] | None = None
                           ) -> tuple[np.ndarray, list[FoldRecord], np.ndarray]:
     """Each unknown pair's percentile within its fold (1 = the fold's best), scored by the fold
     model that never saw it; and what each fold model was fitted on and scored. With a
@@ -92,7 +94,7 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     also fits the ranker (ranker.py) on the known edges and negatives of the other folds, and
     the stacker turns its score and the fold's SVM score into the final score, and pairs of
     two genes that can regulate are scored both ways (the third result, (n, 2), NaN
-    elsewhere)."""
+    elsewhere). `on_fold(k)` is told when k folds are scored (progress)."""
     if folds < 2:
         raise ValueError("cross-fitting needs at least 2 folds")
     n_genes = len(expression)
@@ -127,4 +129,6 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
         percentile[scored] = rankdata(scores, method="average") / len(scores)
         records.append(FoldRecord(seed, fold, pair_keys(drawn, n_genes),
                                   pair_keys(unknown[scored], n_genes)))
+        if on_fold is not None:
+            on_fold(fold + 1)
     return percentile, records, directions

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+STANDARDISE_BLOCK_VALUES = 1 << 23  # float64 values of each block (64 MiB)
+
 
 def standardise(expression: np.ndarray) -> np.ndarray:
-    """Z-score each gene over cells; genes with zero variance become all zeros."""
-    values = np.asarray(expression, dtype=np.float64)
-    mean = values.mean(axis=1, keepdims=True)
-    std = values.std(axis=1, keepdims=True)
-    return np.divide(values - mean, std, out=np.zeros_like(values), where=std > 0).astype(
-        np.float32)
+    """Z-score each gene over cells (float32); genes with zero variance become all zeros.
+    Computed in float64 a block of genes at a time, so that a large matrix needs no float64
+    copy of itself."""
+    out = np.empty(np.shape(expression), dtype=np.float32)
+    step = max(1, STANDARDISE_BLOCK_VALUES // max(out.shape[1], 1))
+    for start in range(0, len(out), step):
+        values = np.asarray(expression[start:start + step], dtype=np.float64)
+        mean = values.mean(axis=1, keepdims=True)
+        std = values.std(axis=1, keepdims=True)
+        out[start:start + step] = np.divide(values - mean, std, out=np.zeros_like(values),
+                                            where=std > 0)
+    return out
 
 
 def cell_groups(expression: np.ndarray, n_groups: int, seed: int = 0) -> np.ndarray:

@@ -102,13 +102,15 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
     consensus = Consensus(len(unknown), discovery.top_n)
     seeds = [settings.seed + i for i in range(discovery.seeds)]
     stacker = evaluated_stacker(evaluations) if settings.uses_stacking else None
-    report("discover", 0, len(seeds), {})
-    for done, seed in enumerate(seeds, start=1):
+    steps = len(seeds) * discovery.folds  # a step per fold model, for the ETA
+    report("discover", 0, steps, {})
+    for done, seed in enumerate(seeds):
         percentile, _, directions = cross_fit_percentiles(
             dataset.expression, known, unknown, settings, seed=seed, folds=discovery.folds,
-            device=device, stacker=stacker)
+            device=device, stacker=stacker,
+            on_fold=lambda fold, done=done: report("discover", done * discovery.folds + fold,
+                                                   steps, {}))
         consensus.add(seed, percentile, directions)
-        report("discover", done, len(seeds), {})
     calibration = calibrate(evaluations)
     table = discovery_table(dataset, unknown, consensus.result(), calibration)
     summary = {"n_known_pairs": len(known), "n_pairs": len(unknown), "seeds": seeds,
