@@ -120,7 +120,9 @@ def report(run: Path, wall: float, peak: int) -> None:
                                             if isinstance(v, float)))
     if discovery:
         print(f"discovery: {discovery.get('seconds', float('nan')):.0f} s, "
-              f"{discovery.get('n_pairs', 0):,} novel pairs")
+              f"{discovery.get('n_pairs', 0):,} novel pairs; stages (s, summed over seeds "
+              "and folds): " + ", ".join(f"{k} {v:.1f}" for k, v in
+                                         discovery.get("timings", {}).items()))
     test = evaluation["test"]["gnt"]
     print(f"evaluation test: AUROC {test['auroc']:.3f}, AUPRC ratio {test['auprc_ratio']:.1f}, "
           f"P@50 {test['p_at_50']:.2f}; best free predictor AUPRC ratio "

@@ -26,6 +26,7 @@ FORBIDDEN = {
     "workflows": {"cli"},
     "vocabulary": {"io", "science", "workflows", "store", "outputs", "cli", "settings"},
     "settings": {"io", "science", "workflows", "store", "outputs", "cli"},
+    "timings": {"io", "science", "workflows", "store", "outputs", "cli", "settings"},
 }
 APP_PACKAGES = ("streamlit", "plotly", "pyvis")
 

@@ -22,6 +22,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from ..settings import RunSettings
+from ..timings import timed
 from .pair_evidence import ExpressionEvidence
 from .predictor import GNTLinkPredictor
 from .ranker import TopRanker
@@ -86,7 +87,8 @@ class Consensus:
 def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np.ndarray,
                           settings: RunSettings, *, seed: int, folds: int = 3,
                           device: str = "auto", stacker: Stacker | None = None,
-                          on_fold: Callable[[int], None] | None = None
+                          on_fold: Callable[[int], None] | None = None,
+                          timings: dict | None = None
                           ) -> tuple[np.ndarray, list[FoldRecord], np.ndarray]:
     """Each unknown pair's percentile within its fold (1 = the fold's best), scored by the fold
     model that never saw it; and what each fold model was fitted on and scored. With a
@@ -94,7 +96,8 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     also fits the ranker (ranker.py) on the known edges and negatives of the other folds, and
     the stacker turns its score and the fold's SVM score into the final score, and pairs of
     two genes that can regulate are scored both ways (the third result, (n, 2), NaN
-    elsewhere). `on_fold(k)` is told when k folds are scored (progress)."""
+    elsewhere). `on_fold(k)` is told when k folds are scored (progress); `timings` sums the
+    seconds of each step."""
     if folds < 2:
         raise ValueError("cross-fitting needs at least 2 folds")
     n_genes = len(expression)
@@ -103,8 +106,10 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     config = replace(settings.train, seed=seed, device=device)
     predictor = GNTLinkPredictor.from_settings(settings, config)
     positives = PairSet(known, np.ones(len(known), dtype=np.int8))
-    predictor.fit_embeddings(expression, positives, None)
-    evidence = ExpressionEvidence.from_expression(expression, seed) if stacker else None
+    with timed(timings, "phase1_s"):
+        predictor.fit_embeddings(expression, positives, None)
+    with timed(timings, "evidence_s"):
+        evidence = ExpressionEvidence.from_expression(expression, seed) if stacker else None
     percentile = np.empty(len(unknown))
     directions = np.full((len(unknown), 2), np.nan)
     records = []
@@ -118,11 +123,14 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
         negatives = drawn[:n_svm]
         train = PairSet(np.concatenate([known, negatives]),
                         np.r_[np.ones(len(known)), np.zeros(len(negatives))].astype(np.int8))
-        predictor.fit_classifier(train)
+        with timed(timings, "svm_fit_s"):
+            predictor.fit_classifier(train)
         if stacker is not None:
-            ranker = TopRanker.fit(train, evidence, drawn[n_svm:], bags=1, seed=seed)
-            predictor.use_ranking(ranker, stacker, expression, evidence)
-        scores, forward, reverse = predictor.scores_both_ways(unknown[scored], device)
+            with timed(timings, "ranker_fit_s"):
+                ranker = TopRanker.fit(train, evidence, drawn[n_svm:], bags=1, seed=seed)
+                predictor.use_ranking(ranker, stacker, expression, evidence)
+        with timed(timings, "score_s"):
+            scores, forward, reverse = predictor.scores_both_ways(unknown[scored], device)
         if stacker is not None:
             both = ranker.can_regulate[unknown[scored]].all(axis=1)
             directions[scored[both]] = np.column_stack([forward[both], reverse[both]])

@@ -103,11 +103,12 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
     seeds = [settings.seed + i for i in range(discovery.seeds)]
     stacker = evaluated_stacker(evaluations) if settings.uses_stacking else None
     steps = len(seeds) * discovery.folds  # a step per fold model, for the ETA
+    timings: dict[str, float] = {}
     report("discover", 0, steps, {})
     for done, seed in enumerate(seeds):
         percentile, _, directions = cross_fit_percentiles(
             dataset.expression, known, unknown, settings, seed=seed, folds=discovery.folds,
-            device=device, stacker=stacker,
+            device=device, stacker=stacker, timings=timings,
             on_fold=lambda fold, done=done: report("discover", done * discovery.folds + fold,
                                                    steps, {}))
         consensus.add(seed, percentile, directions)
@@ -121,7 +122,7 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
                                 "from the other folds only",
                "calibrated_on": calibration.sources if calibration else [],
                "stacking": stacker.weights() if stacker is not None else None,
-               "seconds": time.perf_counter() - started}
+               "seconds": time.perf_counter() - started, "timings": timings}
     run.save_discovery(table, calibration, summary)
     return summary
 

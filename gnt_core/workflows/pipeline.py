@@ -24,6 +24,7 @@ from ..science.splits import (
 )
 from ..settings import RunSettings, TrainConfig
 from ..store.run import Run
+from ..timings import timed
 from ..vocabulary import GIVEN, METHODS, Progress, no_progress
 
 
@@ -113,27 +114,21 @@ def test_scores(dataset: Dataset, split: PairSplit, fitted: dict[str, GNTLinkPre
     pairs, scores = split.test.pairs, {}
     report("baselines", 0, 1, {})
     for name, predictor in fitted.items():
-        started = time.perf_counter()
-        if name == "gnt" and known_gnt is not None:
-            scores[name] = lookup_scores(*known_gnt, pairs, dataset.n_genes, predictor)
-        else:
-            scores[name] = predictor.decision_function(pairs, device=settings.train.device)
-        _record(timings, f"{name}_score_s", started)
+        with timed(timings, f"{name}_score_s"):
+            if name == "gnt" and known_gnt is not None:
+                scores[name] = lookup_scores(*known_gnt, pairs, dataset.n_genes, predictor)
+            else:
+                scores[name] = predictor.decision_function(pairs,
+                                                           device=settings.train.device)
     if getattr(fitted["gnt"], "ranker_", None) is not None:
-        started = time.perf_counter()
-        scores["ranker"] = fitted["gnt"].ranker_score(pairs)
-        _record(timings, "ranker_score_s", started)
+        with timed(timings, "ranker_score_s"):
+            scores["ranker"] = fitted["gnt"].ranker_score(pairs)
     for name, function in BASELINE_FUNCTIONS.items():
-        started = time.perf_counter()
-        scores[name] = function(pairs, dataset.expression, split.train.positives, settings.seed)
-        _record(timings, f"{name}_score_s", started)
+        with timed(timings, f"{name}_score_s"):
+            scores[name] = function(pairs, dataset.expression, split.train.positives,
+                                    settings.seed)
     report("baselines", 1, 1, {})
     return scores
-
-
-def _record(timings: dict | None, key: str, started: float) -> None:
-    if timings is not None:
-        timings[key] = time.perf_counter() - started
 
 
 def _fit(dataset: Dataset, split: PairSplit, settings: RunSettings, config: TrainConfig,
