@@ -88,7 +88,8 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
                           settings: RunSettings, *, seed: int, folds: int = 3,
                           device: str = "auto", stacker: Stacker | None = None,
                           on_fold: Callable[[int], None] | None = None,
-                          timings: dict | None = None
+                          timings: dict | None = None,
+                          evidence: ExpressionEvidence | None = None
                           ) -> tuple[np.ndarray, list[FoldRecord], np.ndarray]:
     """Each unknown pair's percentile within its fold (1 = the fold's best), scored by the fold
     model that never saw it; and what each fold model was fitted on and scored. With a
@@ -97,7 +98,8 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     the stacker turns its score and the fold's SVM score into the final score, and pairs of
     two genes that can regulate are scored both ways (the third result, (n, 2), NaN
     elsewhere). `on_fold(k)` is told when k folds are scored (progress); `timings` sums the
-    seconds of each step."""
+    seconds of each step; `evidence` is the ranker's expression evidence when made already
+    (it does not depend on the seed but for a subsample of many cells)."""
     if folds < 2:
         raise ValueError("cross-fitting needs at least 2 folds")
     n_genes = len(expression)
@@ -108,8 +110,9 @@ def cross_fit_percentiles(expression: np.ndarray, known: np.ndarray, unknown: np
     positives = PairSet(known, np.ones(len(known), dtype=np.int8))
     with timed(timings, "phase1_s"):
         predictor.fit_embeddings(expression, positives, None)
-    with timed(timings, "evidence_s"):
-        evidence = ExpressionEvidence.from_expression(expression, seed) if stacker else None
+    if stacker is not None and evidence is None:
+        with timed(timings, "evidence_s"):
+            evidence = ExpressionEvidence.from_expression(expression, seed)
     percentile = np.empty(len(unknown))
     directions = np.full((len(unknown), 2), np.nan)
     records = []

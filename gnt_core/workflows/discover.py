@@ -21,10 +21,12 @@ from ..science.calibration import Calibration
 from ..science.candidates import candidate_pairs, rank_table
 from ..science.device import resolve_device
 from ..science.discovery import Consensus, cross_fit_percentiles
+from ..science.pair_evidence import ExpressionEvidence
 from ..science.splits import pair_keys, unique_pairs
 from ..science.stacking import Stacker
 from ..settings import DiscoverySettings, RunSettings
 from ..store.run import Run
+from ..timings import timed
 from ..vocabulary import DISCOVER, NOVEL, Progress, no_progress
 
 MAX_DISCOVERY_PAIRS = 5_000_000  # per-pair running sums stay in memory
@@ -104,11 +106,14 @@ def _discover(dataset: Dataset, settings: RunSettings, discovery: DiscoverySetti
     stacker = evaluated_stacker(evaluations) if settings.uses_stacking else None
     steps = len(seeds) * discovery.folds  # a step per fold model, for the ETA
     timings: dict[str, float] = {}
+    with timed(timings, "evidence_s"):  # the ranker's expression evidence, shared by the seeds
+        evidence = (ExpressionEvidence.from_expression(dataset.expression, settings.seed)
+                    if stacker is not None else None)
     report("discover", 0, steps, {})
     for done, seed in enumerate(seeds):
         percentile, _, directions = cross_fit_percentiles(
             dataset.expression, known, unknown, settings, seed=seed, folds=discovery.folds,
-            device=device, stacker=stacker, timings=timings,
+            device=device, stacker=stacker, timings=timings, evidence=evidence,
             on_fold=lambda fold, done=done: report("discover", done * discovery.folds + fold,
                                                    steps, {}))
         consensus.add(seed, percentile, directions)
