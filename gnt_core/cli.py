@@ -147,6 +147,9 @@ def _model_options() -> argparse.ArgumentParser:
     group.add_argument("--preset", default="default", choices=list(PRESETS),
                        help="; ".join(f"{k}: {v}" for k, v in PRESET_DESCRIPTIONS.items()))
     group.add_argument("--epochs", type=int, default=defaults.epochs)
+    group.add_argument("--patience", type=int, default=defaults.patience,
+                       help="stop phase 1 after this many epochs without a better validation "
+                            "probe (0: run every epoch)")
     group.add_argument("--dim", type=int, default=defaults.dim)
     group.add_argument("--alpha", type=float, default=defaults.alpha)
     group.add_argument("--cell-groups", type=int, default=defaults.cell_groups,
@@ -332,7 +335,7 @@ def _train_config(args, dataset_cells: int | None = None) -> TrainConfig:
     return TrainConfig(dim=args.dim, alpha=args.alpha, epochs=args.epochs,
                        batch_size=args.batch_size, learning_rate=args.lr, softmax=args.softmax,
                        device=args.device, seed=getattr(args, "seed", 0),
-                       cell_groups=args.cell_groups)
+                       cell_groups=args.cell_groups, patience=args.patience)
 
 
 def _demo(args) -> int:

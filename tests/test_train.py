@@ -31,6 +31,19 @@ def test_training_is_repeatable_on_cpu_and_reports_every_epoch(demo, split):
     assert a.embeddings.shape == (demo.n_genes, 128)
 
 
+def test_training_stops_after_patience_epochs_without_a_better_probe(demo, split):
+    every = train_gene_embeddings(demo.expression, split.train, split.val,
+                                  TrainConfig(epochs=16, patience=0))
+    stopped = train_gene_embeddings(demo.expression, split.train, split.val,
+                                    TrainConfig(epochs=16, patience=2))
+    run = len(stopped.history)
+    assert [r.val_auroc for r in stopped.history] == [r.val_auroc for r in every.history][:run]
+    assert run == 16 or run - stopped.best_epoch == 2
+    assert stopped.best_epoch == 1 + int(np.argmax([r.val_auroc for r in stopped.history]))
+    if every.best_epoch <= run:  # the best epoch was seen: the very same embeddings
+        np.testing.assert_array_equal(stopped.embeddings, every.embeddings)
+
+
 def test_loss_falls_with_full_and_sampled_softmax(demo, split):
     for softmax in ("full", "sampled"):
         result = train_gene_embeddings(demo.expression, split.train, split.val,

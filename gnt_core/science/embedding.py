@@ -2,7 +2,9 @@
 
 Only the training positives enter this loop. After every epoch a linear probe (ridge
 regression on Hadamard pair features of the training pairs) is scored on the validation pairs;
-the epoch with the best validation AUROC is kept. Without validation pairs (discovery, whose
+the epoch with the best validation AUROC is kept, and training stops once `patience` epochs
+have passed without a better one (the kept epoch is then the one a full run would keep unless
+a later epoch would have beaten it). Without validation pairs (discovery, whose
 epoch count was chosen by an evaluation run) the last epoch is kept.
 """
 
@@ -103,6 +105,8 @@ def _train(expression: np.ndarray, train: PairSet, val: PairSet | None, config: 
                 best = (val_auroc, epoch, copy.deepcopy(model.state_dict()))
             if progress is not None:
                 progress(history[-1])
+            if config.patience and epoch - best[1] >= config.patience:
+                break  # later epochs rarely beat a best this old (benchmarks/RESULTS.md)
         model.load_state_dict(best[2])
         embeddings = model.all_embeddings().float().cpu().numpy()
     return TrainResult(model, embeddings, best[1], best[0], device, softmax,

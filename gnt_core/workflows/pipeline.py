@@ -142,7 +142,8 @@ def _fit(dataset: Dataset, split: PairSplit, settings: RunSettings, config: Trai
                   ranker_negatives=split.ranker_negatives, ranker=ranker)
     timings[f"{name}_total_s"] = time.perf_counter() - t0
     timings[f"{name}_phase1_s"] = predictor.training_.seconds
-    timings[f"{name}_epoch_s"] = predictor.training_.seconds / max(config.epochs, 1)
+    epochs_run = len(predictor.training_.history)
+    timings[f"{name}_epoch_s"] = predictor.training_.seconds / max(epochs_run, 1)
     timings[f"{name}_svm_s"] = timings[f"{name}_total_s"] - predictor.training_.seconds
     return predictor
 
