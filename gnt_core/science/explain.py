@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from scipy import stats
 from sklearn.covariance import LedoitWolf
 
-from .pair_evidence import EVIDENCE_FEATURES, ExpressionEvidence, NetworkEvidence
+from .pair_evidence import EVIDENCE_FEATURES, ExpressionEvidence, NetworkEvidence, pair_dots
 from .ranker import TopRanker
 
 PERMUTATIONS = 999
@@ -103,8 +103,8 @@ def group_correlations(x: np.ndarray, y: np.ndarray, groups: np.ndarray,
     return out
 
 
-def evidence_columns(expression: np.ndarray, adjacency: sp.csr_matrix, pairs: np.ndarray,
-                     block: int = 1 << 15) -> dict[str, np.ndarray]:
+def evidence_columns(expression: np.ndarray, adjacency: sp.csr_matrix, pairs: np.ndarray
+                     ) -> dict[str, np.ndarray]:
     """Per pair (i, j), the columns an export carries: Pearson over all the cells, and the
     number of L3 paths i → t ← r → j in A (none through the pair's own edge: network_evidence's
     count)."""
@@ -112,10 +112,8 @@ def evidence_columns(expression: np.ndarray, adjacency: sp.csr_matrix, pairs: np
     values = np.asarray(expression, dtype=np.float64)
     spread = values.std(axis=1, keepdims=True) * np.sqrt(values.shape[1])
     z = (values - values.mean(axis=1, keepdims=True)) / np.where(spread > 0, spread, np.nan)
-    pearson = np.concatenate([np.empty(0), *(
-        np.einsum("ij,ij->i", z[pairs[s:s + block, 0]], z[pairs[s:s + block, 1]])
-        for s in range(0, len(pairs), block))])
-    return {"pearson": pearson, "l3_path_count": _l3_counts(sp.csr_matrix(adjacency), pairs)}
+    return {"pearson": pair_dots(z, pairs),
+            "l3_path_count": _l3_counts(sp.csr_matrix(adjacency), pairs)}
 
 
 def _l3_counts(adjacency: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:

@@ -69,17 +69,21 @@ class ExpressionEvidence:
 
     def features(self, pairs: np.ndarray) -> np.ndarray:
         i, j = pairs[:, 0], pairs[:, 1]
-        correlations = np.empty((len(pairs), 2))
-        for members, rows, local in row_blocks(pairs, len(self.mean)):
-            for column, profiles in enumerate((self.pearson, self.spearman)):
-                if len(members) * DENSE_SHARE >= len(rows) * len(self.mean):
-                    # many pairs per gene (a candidate block): one product of the rows
-                    products = profiles[rows] @ profiles.T
-                    correlations[members, column] = products[local, j[members]]
-                else:
-                    correlations[members, column] = _dots(profiles, i[members], j[members])
-        return np.column_stack([correlations, _dots(self.partial, i, j), self.mean[i],
-                                self.mean[j]])
+        return np.column_stack([pair_dots(self.pearson, pairs), pair_dots(self.spearman, pairs),
+                                _dots(self.partial, i, j), self.mean[i], self.mean[j]])
+
+
+def pair_dots(profiles: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """profiles[i] · profiles[j] for each pair (i, j), in bounded memory: a block of first
+    genes by one matrix product when the block holds many of their pairs (a candidate block),
+    pair by pair otherwise."""
+    out = np.empty(len(pairs))
+    for members, rows, local in row_blocks(pairs, len(profiles)):
+        if len(members) * DENSE_SHARE >= len(rows) * len(profiles):
+            out[members] = (profiles[rows] @ profiles.T)[local, pairs[members, 1]]
+        else:
+            out[members] = _dots(profiles, pairs[members, 0], pairs[members, 1])
+    return out
 
 
 def row_blocks(pairs: np.ndarray, n_genes: int

@@ -13,8 +13,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ from ..io.dataset import GntInputError
 
 T = TypeVar("T")
 MIN_FREE_BYTES = 1 << 30
+CSV_CHUNK_ROWS = 100_000
 
 
 class NotEnoughSpace(GntInputError):
@@ -68,12 +71,20 @@ def ensure_free_space(path: Path, needed: int, what: str) -> None:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_file(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary handle whose contents replace `path` only once all is written and synced: a
+    write that fails half-way leaves no partial file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -115,7 +126,10 @@ def from_known_fields(cls: type[T], values: dict) -> T:
 
 
 def write_table(path: Path, table: pd.DataFrame) -> None:
-    write_bytes(path, table.to_csv(index=False).encode())
+    """A CSV file written a block of rows at a time (a table of millions of pairs is never
+    one string in memory)."""
+    with atomic_file(path) as handle:
+        table.to_csv(handle, index=False, chunksize=CSV_CHUNK_ROWS)
 
 
 def write_npz(path: Path, **arrays: np.ndarray) -> None:
