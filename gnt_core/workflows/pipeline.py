@@ -61,7 +61,7 @@ def _run(dataset: Dataset, settings: RunSettings, run: Run, report: Progress) ->
     timings["score_candidates_s"] = time.perf_counter() - started
     timings["candidates_pairs_per_s"] = candidates.n_pairs / max(timings["score_candidates_s"],
                                                                  1e-9)
-    scores = test_scores(dataset, split, fitted, settings, report,
+    scores = test_scores(dataset, split, fitted, settings, report, timings=timings,
                          known_gnt=(candidates.pairs, candidates.scores))
     metrics = _metrics(split, scores, fitted, settings, candidates, timings)
     run.save_results(_predictions(dataset, split, scores),
