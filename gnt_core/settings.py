@@ -26,7 +26,7 @@ class TrainConfig:
     n_heads: int = 4
     dropout: float = 0.1
     epochs: int = 30
-    patience: int = 10  # stop after this many epochs without a better validation probe (0: never)
+    patience: int = 15  # stop after this many epochs without a better probe (0: never); round 14
     batch_size: int = 256
     learning_rate: float = 0.002
     n_neg_samples: int = 10
