@@ -106,7 +106,7 @@ def _train(expression: np.ndarray, train: PairSet, val: PairSet | None, config: 
             if progress is not None:
                 progress(history[-1])
             if config.patience and epoch - best[1] >= config.patience:
-                break  # later epochs rarely beat a best this old (benchmarks/RESULTS.md)
+                break  # a best this old was never beaten later (RESULTS.md, round 14)
         model.load_state_dict(best[2])
         embeddings = model.all_embeddings().float().cpu().numpy()
     return TrainResult(model, embeddings, best[1], best[0], device, softmax,
