@@ -260,7 +260,7 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
 
 def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | None,
             universe: str, device: str, progress: Progress | None,
-            path: Path, top_k: int, total: int, keep: np.ndarray | None) -> Candidates:
+            path: Path, top_k: int, total: int, keep: np.ndarray | None = None) -> Candidates:
     blocks, done, kept = [], 0, []
     keep = np.empty((0, 2), dtype=np.int64) if keep is None else np.asarray(keep)
     with parquet_folder(path) as folder:
