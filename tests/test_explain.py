@@ -124,8 +124,7 @@ def test_explain_a_pair_of_the_bundled_mdc_example_offline(tmp_path, monkeypatch
     assert main(["train", "--example", "mdc-nonspecific", "--protocol", "candidates",
                  "--epochs", "2", "--no-ablation", "--out", str(run_dir)]) == 0
     run = Run(run_dir)
-    table = run.candidates()
-    pair = table[table["status"] == "test positive"].iloc[0]
+    pair = _first_test_positive_with_l3_paths(run)
     capsys.readouterr()
 
     def no_network(*args, **kwargs):
@@ -161,6 +160,20 @@ def test_explain_a_pair_of_the_bundled_mdc_example_offline(tmp_path, monkeypatch
     assert evidence["ranking"]["status"] == "test positive"
     assert main(["explain", str(run_dir), pair["regulator"], pair["target"]]) == 0
     assert "paths of length 3" in capsys.readouterr().out
+
+
+def _first_test_positive_with_l3_paths(run: Run):
+    """The highest-ranked test positive joined by a path of length 3 (regulator → t ← r →
+    target) in the training network, so that the paths the explanation lists can be checked."""
+    dataset, table = run.dataset(), run.candidates()
+    train = run.predictor().featurizer_.edges
+    n = len(dataset.genes)
+    adjacency = sp.csr_matrix((np.ones(len(train)), (train[:, 0], train[:, 1])), shape=(n, n))
+    paths = adjacency @ adjacency.T @ adjacency
+    positives = table[table["status"] == "test positive"]
+    counts = [paths[dataset.gene_index[r], dataset.gene_index[t]]
+              for r, t in zip(positives["regulator"], positives["target"], strict=True)]
+    return positives.iloc[int(np.flatnonzero(np.asarray(counts) > 0)[0])]
 
 
 def test_curated_check_counts_unknown_curated_edges_either_way_against_chance():

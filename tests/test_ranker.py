@@ -12,6 +12,8 @@ from gnt_core.science.pair_evidence import (
     NETWORK_FEATURES,
     ExpressionEvidence,
     NetworkEvidence,
+    pair_evidence,
+    pair_evidence_both_ways,
 )
 from gnt_core.science.ranker import TopRanker, cross_fitted_rows, either_way
 from gnt_core.science.splits import PairSet, pair_keys, regulator_gene_pairs, split_pairs
@@ -39,6 +41,18 @@ def test_network_evidence_by_hand():
     assert column(rows, "two_paths")[2] == 1  # 2 → 0 → 1
     assert column(rows, "reverse_edge")[4] == 1  # 2 → 0 is known for the pair 0 → 2
     assert column(rows, "out_degree_i")[0] == pytest.approx(np.log1p(2))
+
+
+def test_evidence_both_ways_equals_each_direction_on_its_own(demo):
+    rng = np.random.default_rng(0)
+    network = NetworkEvidence.from_edges(demo.edges, demo.n_genes)
+    evidence = ExpressionEvidence.from_expression(demo.expression)
+    pairs = rng.integers(0, demo.n_genes, (3000, 2))
+    pairs = np.concatenate([pairs[pairs[:, 0] != pairs[:, 1]], demo.edges[:200]])
+    forward, reverse = pair_evidence_both_ways(network, evidence, pairs)
+    np.testing.assert_array_equal(forward, pair_evidence(network, evidence, pairs))
+    np.testing.assert_allclose(reverse, pair_evidence(network, evidence, pairs[:, ::-1]),
+                               rtol=1e-12, atol=1e-15)
 
 
 def test_a_network_without_edges_has_evidence_of_zeros():

@@ -35,6 +35,12 @@ NETWORK_FEATURES = (
     "svd_reverse", "reverse_edge")
 EXPRESSION_FEATURES = ("pearson", "spearman", "partial_correlation", "mean_i", "mean_j")
 EVIDENCE_FEATURES = NETWORK_FEATURES + EXPRESSION_FEATURES
+# the evidence of j → i is that of i → j with these columns swapped (the others are symmetric),
+# but for personalised PageRank and the reverse edge, which _block computes both ways
+SWAPPED = (("out_degree_i", "out_degree_j"), ("in_degree_i", "in_degree_j"),
+           ("two_paths", "two_paths_reverse"), ("l3", "l3_reverse"),
+           ("l3_normalised", "l3_normalised_reverse"), ("svd", "svd_reverse"),
+           ("mean_i", "mean_j"), ("pagerank", "pagerank_reverse"), ("reverse_edge", "edge"))
 
 SVD_RANK = 16
 PPCA_COMPONENTS = 20
@@ -68,6 +74,7 @@ class ExpressionEvidence:
                    np.asarray(expression, dtype=np.float64).mean(axis=1))
 
     def features(self, pairs: np.ndarray) -> np.ndarray:
+        """Columns EXPRESSION_FEATURES of each directed pair."""
         i, j = pairs[:, 0], pairs[:, 1]
         return np.column_stack([pair_dots(self.pearson, pairs), pair_dots(self.spearman, pairs),
                                 _dots(self.partial, i, j), self.mean[i], self.mean[j]])
@@ -156,9 +163,10 @@ class NetworkEvidence:
         return self.adjacency.shape[0]
 
     def features(self, pairs: np.ndarray) -> np.ndarray:
-        """One row per directed pair (columns: NETWORK_FEATURES), a block of rows at a time."""
+        """One row per directed pair (columns: NETWORK_FEATURES, then the reverse pair's
+        PageRank and edge, see SWAPPED), a block of rows at a time."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        out = np.empty((len(pairs), len(NETWORK_FEATURES)))
+        out = np.empty((len(pairs), len(NETWORK_FEATURES) + 2))
         for members, rows, local in row_blocks(pairs, self.n_genes):
             out[members] = self._block(rows, local, pairs[members, 1])
         return out
@@ -181,6 +189,7 @@ class NetworkEvidence:
         shared_regulators, shared_targets = at_rows @ a, a_rows @ at
         i = rows[local]
         cn, ki, kj = at_pairs(common), k[i], k[j]
+        pagerank = at_pairs(self._pagerank(rows))
         adjacent = at_pairs(s_rows) > 0
         shortest = np.where(adjacent, 1, np.where(cn > 0, 2, np.where(at_pairs(three) > 0, 3,
                                                                       4)))
@@ -191,17 +200,20 @@ class NetworkEvidence:
             at_pairs(s_rows @ sp.diags(1 / np.log(np.maximum(k, 2))) @ s),
             at_pairs(s_rows @ sp.diags(1 / np.maximum(k, 1)) @ s),
             cn / np.maximum(ki + kj - cn, 1), at_pairs(l3_undirected), shortest,
-            at_pairs(self._pagerank(rows)), at_pairs(shared_regulators),
+            pagerank, at_pairs(shared_regulators),
             at_pairs(shared_targets), at_pairs(a_rows @ a), at_pairs(at_rows @ at),
             at_pairs(shared_targets @ a), at_pairs(shared_regulators @ at),
             self.paths.score(torch_i, torch_j).double().numpy(),
             self.paths.score(torch_j, torch_i).double().numpy(),
             np.einsum("ij,ij->i", self.svd_left[i], self.svd_right[j]),
-            np.einsum("ij,ij->i", self.svd_left[j], self.svd_right[i]), at_pairs(at_rows)])
+            np.einsum("ij,ij->i", self.svd_left[j], self.svd_right[i]), at_pairs(at_rows),
+            pagerank * ki / np.maximum(kj, 1), at_pairs(a_rows)])
 
     def _pagerank(self, rows: np.ndarray) -> np.ndarray:
         """Personalised PageRank from each of `rows` on the undirected network (power
-        iteration), dense (rows × N)."""
+        iteration), dense (rows × N). On an undirected network a walk's probability times its
+        start's degree is the same both ways, so PPR_j(i) = PPR_i(j) k_i / k_j (every term of
+        the iteration; 0 where either is isolated)."""
         s, k = self._undirected
         step = sp.diags(1 / np.maximum(k, 1)) @ s  # row-stochastic where k > 0
         start = np.zeros((len(rows), self.n_genes))
@@ -243,5 +255,17 @@ def _times(dense: np.ndarray, matrix: sp.spmatrix) -> np.ndarray:
 def pair_evidence(network: NetworkEvidence, expression: ExpressionEvidence,
                   pairs: np.ndarray) -> np.ndarray:
     """Every evidence column (EVIDENCE_FEATURES) of directed `pairs`, one row each."""
+    return pair_evidence_both_ways(network, expression, pairs)[0]
+
+
+def pair_evidence_both_ways(network: NetworkEvidence, expression: ExpressionEvidence,
+                            pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The evidence rows of i → j and of j → i for each pair (i, j), both from the network
+    rows of i: scoring both directions costs one pass over the first genes."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    return np.column_stack([network.features(pairs), expression.features(pairs)])
+    rows = np.column_stack([network.features(pairs), expression.features(pairs)])
+    columns = list(NETWORK_FEATURES + ("pagerank_reverse", "edge") + EXPRESSION_FEATURES)
+    reverse = dict(SWAPPED) | {b: a for a, b in SWAPPED}
+    forward = [columns.index(name) for name in EVIDENCE_FEATURES]
+    backward = [columns.index(reverse.get(name, name)) for name in EVIDENCE_FEATURES]
+    return rows[:, forward], rows[:, backward]

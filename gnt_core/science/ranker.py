@@ -35,6 +35,7 @@ from .pair_evidence import (
     ExpressionEvidence,
     NetworkEvidence,
     pair_evidence,
+    pair_evidence_both_ways,
 )
 from .splits import PairSet, pair_keys
 
@@ -83,17 +84,10 @@ class TopRanker:
 
     def directed(self, network: NetworkEvidence, expression: ExpressionEvidence,
                  pairs: np.ndarray) -> np.ndarray:
-        """Log-odds of i → j for each directed pair (i, j), averaged over the bags; a block of
-        pairs at a time, in regulator order (each block's network rows are computed once)."""
+        """Log-odds of i → j for each directed pair (i, j), averaged over the bags."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        order = np.argsort(pairs[:, 0], kind="stable")
-        out = np.empty(len(pairs))
-        for start in range(0, len(order), SCORE_BLOCK_PAIRS):
-            block = order[start:start + SCORE_BLOCK_PAIRS]
-            rows = pair_evidence(network, expression, pairs[block])
-            out[block] = np.mean([booster.predict(rows, raw_score=True)
-                                  for booster in self._boosters], axis=0)
-        return out
+        return self._scored(network, expression, pairs, np.ones(len(pairs), bool),
+                            np.zeros(len(pairs), bool))[0]
 
     def contributions(self, network: NetworkEvidence, expression: ExpressionEvidence,
                       pairs: np.ndarray) -> np.ndarray:
@@ -110,13 +104,26 @@ class TopRanker:
         (a pair of two genes that cannot is scored as listed)."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         sides = self.can_regulate[pairs]
-        scored = (sides[:, 0] | ~sides[:, 1], sides[:, 1])
-        forward, reverse = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
-        for out, which, oriented in ((forward, scored[0], pairs), (reverse, scored[1],
-                                                                  pairs[:, ::-1])):
-            if which.any():
-                out[which] = self.directed(network, expression, oriented[which])
-        return forward, reverse
+        return self._scored(network, expression, pairs, sides[:, 0] | ~sides[:, 1],
+                            sides[:, 1])
+
+    def _scored(self, network: NetworkEvidence, expression: ExpressionEvidence,
+                pairs: np.ndarray, forward: np.ndarray, reverse: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """The log-odds of i → j where `forward`, of j → i where `reverse` (NaN elsewhere): a
+        block of pairs at a time, in the order of i, whose network rows give both ways."""
+        order = np.argsort(pairs[:, 0], kind="stable")
+        out = (np.full(len(pairs), np.nan), np.full(len(pairs), np.nan))
+        for start in range(0, len(order), SCORE_BLOCK_PAIRS):
+            block = order[start:start + SCORE_BLOCK_PAIRS]
+            block = block[forward[block] | reverse[block]]
+            rows = pair_evidence_both_ways(network, expression, pairs[block])
+            for scores, wanted, side in zip(out, (forward, reverse), rows, strict=True):
+                chosen = wanted[block]
+                if chosen.any():
+                    scores[block[chosen]] = np.mean([booster.predict(
+                        side[chosen], raw_score=True) for booster in self._boosters], axis=0)
+        return out
 
     def __call__(self, network: NetworkEvidence, expression: ExpressionEvidence,
                  pairs: np.ndarray) -> np.ndarray:
@@ -226,14 +233,16 @@ def cross_fitted_rows(positives: np.ndarray, negatives: np.ndarray,
         held = positives[fold_of_positive == fold]
         network = NetworkEvidence.from_edges(positives[fold_of_positive != fold], n_genes,
                                              seed)
-        reverse = held[can_regulate[held[:, 1]], ::-1]
         drawn = negatives[fold_of_negative == fold]
-        drawn = np.concatenate([drawn, drawn[can_regulate[drawn[:, 1]], ::-1]])
-        pairs = np.concatenate([held, reverse, drawn])
-        rows.append(pair_evidence(network, expression, pairs))
-        labels.append(np.r_[np.ones(len(held)), np.zeros(len(reverse) + len(drawn))])
-        weights.append(np.r_[np.ones(len(held) + len(reverse)),
-                             np.full(len(drawn), negative_weight)])
+        forward, backward = pair_evidence_both_ways(network, expression,
+                                                    np.concatenate([held, drawn]))
+        turned = can_regulate[held[:, 1]], can_regulate[drawn[:, 1]]
+        n_held = len(held)
+        rows.append(np.concatenate([forward[:n_held], backward[:n_held][turned[0]],
+                                    forward[n_held:], backward[n_held:][turned[1]]]))
+        n_reverse, n_drawn = int(turned[0].sum()), len(drawn) + int(turned[1].sum())
+        labels.append(np.r_[np.ones(n_held), np.zeros(n_reverse + n_drawn)])
+        weights.append(np.r_[np.ones(n_held + n_reverse), np.full(n_drawn, negative_weight)])
     return np.concatenate(rows), np.concatenate(labels), np.concatenate(weights)
 
 

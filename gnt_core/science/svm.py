@@ -15,11 +15,14 @@ import numpy as np
 import torch
 from sklearn.svm import SVC
 
-# pairs × support vectors per block, at most (CPU: 256 MiB in float64; GPU: 512 MiB in float32)
-KERNEL_BLOCK_ELEMENTS = {"cpu": 2**25, "cuda": 2**27}
-BLOCK_PAIRS = {"cpu": 2048, "cuda": 65536}  # CPU: keep the block in cache (measured fastest)
-# float64 is exact to ~1e-9 of scikit-learn; float32 kernels (GPU default) to ~2e-6 absolute
-KERNEL_DTYPE = {"cpu": torch.float64, "cuda": torch.float32}
+# pairs × support vectors per block, at most (CPU: 4 MiB in float32, so that the block stays in
+# cache: 2.7× the pairs/s of 2,048-pair float64 blocks at 3,500 support vectors, see
+# benchmarks/RESULTS.md; GPU: 512 MiB)
+KERNEL_BLOCK_ELEMENTS = {"cpu": 2**20, "cuda": 2**27}
+BLOCK_PAIRS = {"cpu": 4096, "cuda": 65536}
+# float64 is exact to ~1e-9 of scikit-learn; float32 kernels (the default) to ~1e-5 absolute
+# (5e-6 on scores of sd 0.6 in the realistic benchmark: the same top 1,000 of 50,000 pairs)
+KERNEL_DTYPE = {"cpu": torch.float32, "cuda": torch.float32}
 
 
 @dataclass
