@@ -93,6 +93,10 @@ def test_streamed_scoring_matches_in_memory_ranking(demo, tmp_path, monkeypatch)
     found, at = module.locate_pairs(memory.pairs, streamed.pairs, demo.n_genes)
     assert found.all()
     np.testing.assert_allclose(streamed.scores, memory.scores[at], rtol=1e-6)
+    # and the ranker's own score (the stack without GNT), as it scores the universe's pairs
+    # (listed as the universe lists them: two genes that cannot regulate are scored as listed)
+    np.testing.assert_allclose(streamed.ranker_scores, memory.ranker_scores[at], rtol=1e-6)
+    np.testing.assert_allclose(memory.ranker_scores[at], model.ranker_score(memory.pairs[at]))
     written = pq.read_table(tmp_path / "all.parquet").to_pandas()
     assert len(written) == memory.n_pairs
     merged = written.merge(memory.table, on=["regulator", "target"])

@@ -52,6 +52,7 @@ class Candidates:
     top_k: int | None = None
     pairs: np.ndarray | None = None
     scores: np.ndarray | None = None
+    ranker_scores: np.ndarray | None = None  # of `pairs`: the stack without GNT (NaN: none)
 
 
 def universe_regulators(dataset: Dataset, universe: str = "regulators") -> np.ndarray:
@@ -217,17 +218,18 @@ def rank_table(pairs: np.ndarray, scores: np.ndarray, dataset: Dataset, status: 
 
 def score_pairs(predictor: GNTLinkPredictor, pairs: np.ndarray, *, device: str = "auto",
                 progress: Progress | None = None, offset: int = 0,
-                total: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Scores of many pairs, and of each both ways (GNTLinkPredictor.scores_both_ways),
-    computed chunk by chunk (bounded memory)."""
-    scores = np.empty((3, len(pairs)))
+                total: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scores of many pairs, of each both ways, and the ranker's own
+    (GNTLinkPredictor.iter_scores), computed chunk by chunk (bounded memory)."""
+    scores = np.empty((4, len(pairs)))
     done = 0
     for chunk in predictor.iter_scores(pairs, device=device):
         scores[:, done:done + len(chunk[0])] = chunk
         done += len(chunk[0])
         if progress is not None:
             progress("score", offset + done, total or len(pairs), {})
-    return scores[0], scores[1], scores[2]
+    return scores[0], scores[1], scores[2], scores[3]
 
 
 def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
@@ -250,12 +252,14 @@ def score_candidates(predictor: GNTLinkPredictor, dataset: Dataset,
         return _stream(predictor, dataset, split, universe, device, progress,
                        Path(stream_to), top_k, total, keep)
     pairs = candidate_pairs(dataset, universe)
-    scores, *both_ways = score_pairs(predictor, pairs, device=device, progress=progress)
-    pairs, *directions = with_directions(predictor, pairs, *both_ways, dataset.edges,
+    scores, forward, reverse, ranker = score_pairs(predictor, pairs, device=device,
+                                                   progress=progress)
+    pairs, *directions = with_directions(predictor, pairs, forward, reverse, dataset.edges,
                                          dataset.n_genes)
     status = pair_statuses(pairs, split, dataset.edges, dataset.n_genes)
     table = rank_table(pairs, scores, dataset, status, directions=tuple(directions))
-    return Candidates(table, len(pairs), False, pairs=pairs, scores=scores)
+    return Candidates(table, len(pairs), False, pairs=pairs, scores=scores,
+                      ranker_scores=ranker)
 
 
 def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | None,
@@ -270,13 +274,15 @@ def _stream(predictor: GNTLinkPredictor, dataset: Dataset, split: PairSplit | No
             blocks.append(scored)
             found, at = locate_pairs(block_pairs(dataset, universe, block), keep,
                                      dataset.n_genes)
-            kept.append((keep[found], scored.scores[at[found]].astype(np.float64)))
+            kept.append((keep[found], *(values[at[found]].astype(np.float64)
+                                        for values in (scored.scores, scored.ranker_scores))))
             done += scored.n_pairs
             if progress is not None:
                 progress("score", done, total, {})
     candidates = merge_blocks(blocks, dataset, split, top_k)
-    candidates.pairs = np.concatenate([np.empty((0, 2), np.int64), *(p for p, _ in kept)])
-    candidates.scores = np.concatenate([np.empty(0), *(s for _, s in kept)])
+    candidates.pairs = np.concatenate([np.empty((0, 2), np.int64), *(p for p, _, _ in kept)])
+    candidates.scores = np.concatenate([np.empty(0), *(s for _, s, _ in kept)])
+    candidates.ranker_scores = np.concatenate([np.empty(0), *(r for _, _, r in kept)])
     return candidates
 
 
@@ -303,6 +309,7 @@ class ScoredBlock:
     target_sums: np.ndarray
     target_counts: np.ndarray
     kept_directions: np.ndarray  # (kept, 2): regulator → target, target → regulator
+    ranker_scores: np.ndarray  # float32, every pair: the stack without GNT (NaN: none)
 
     @property
     def n_pairs(self) -> int:
@@ -316,9 +323,9 @@ def score_block(predictor: GNTLinkPredictor, dataset: Dataset, universe: str,
     import pyarrow.parquet as pq
 
     pairs = block_pairs(dataset, universe, block)
-    scores, *both_ways = score_pairs(predictor, pairs, device=device)
-    pairs, forward, reverse = with_directions(predictor, pairs, *both_ways, dataset.edges,
-                                              dataset.n_genes)
+    scores, forward, reverse, ranker = score_pairs(predictor, pairs, device=device)
+    pairs, forward, reverse = with_directions(predictor, pairs, forward, reverse,
+                                              dataset.edges, dataset.n_genes)
     names = pa.array(dataset.genes, type=pa.string())
     table = pa.table({
         "regulator": pa.DictionaryArray.from_arrays(pairs[:, 0].astype(np.int32), names),
@@ -330,7 +337,7 @@ def score_block(predictor: GNTLinkPredictor, dataset: Dataset, universe: str,
     sums, counts = target_means(pairs, scores, dataset.n_genes)
     return ScoredBlock(buffer.getvalue().to_pybytes(), pairs[keep], scores[keep],
                        scores.astype(np.float32), sums, counts,
-                       np.column_stack([forward, reverse])[keep])
+                       np.column_stack([forward, reverse])[keep], ranker.astype(np.float32))
 
 
 @contextmanager

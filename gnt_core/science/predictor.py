@@ -195,8 +195,9 @@ class GNTLinkPredictor(BaseEstimator):
                     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per chunk of `pairs` (bounded memory), from one pass over its features: the
         unordered score (the stacking layer's when there is one, then the regulator prior
-        shift when there is one, both only when `stacked`; else the SVM's) and the scores of
-        i → j and of j → i (see directed_scores)."""
+        shift when there is one, both only when `stacked`; else the SVM's), the scores of
+        i → j and of j → i (see directed_scores), and the ranker's own unordered score (the
+        stack without GNT; NaN when it is not used)."""
         device = resolve_device(device)
         stacker = getattr(self, "stack_", None) if stacked else None
         prior = getattr(self, "prior_", None) if stacked else None
@@ -205,20 +206,21 @@ class GNTLinkPredictor(BaseEstimator):
             svm = self.decision_(self.featurizer_.features(block, device=device),
                                  device=device)
             if stacker is None:
-                scores = [svm, svm, np.full(len(block), np.nan)]
+                scores, ranker = [svm, svm, np.full(len(block), np.nan)], np.nan * svm
             else:
                 sides = self.ranker_.both_ways(*self.evidence_, block)
-                scores = [stacker(np.column_stack([either_way(*sides), svm]))]
+                ranker = either_way(*sides)
+                scores = [stacker(np.column_stack([ranker, svm]))]
                 scores += [np.where(np.isnan(side), np.nan, stacker(
                     np.column_stack([np.nan_to_num(side), svm]))) for side in sides]
-            yield tuple(scores if prior is None else (prior(s, block) for s in scores))
+            yield *(scores if prior is None else (prior(s, block) for s in scores)), ranker
 
     def scores_both_ways(self, pairs: np.ndarray, device: str = "auto"
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """decision_function and directed_scores of `pairs` in one pass."""
         pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        parts = list(zip(*self.iter_scores(pairs, device=device), strict=True)) or [[]] * 3
-        return tuple(np.concatenate([np.empty(0), *part]) for part in parts)
+        parts = list(zip(*self.iter_scores(pairs, device=device), strict=True)) or [[]] * 4
+        return tuple(np.concatenate([np.empty(0), *part]) for part in parts[:3])
 
     def decision_function(self, pairs: np.ndarray, device: str = "auto") -> np.ndarray:
         return self.scores_both_ways(pairs, device)[0]

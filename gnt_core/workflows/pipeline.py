@@ -4,7 +4,9 @@ same test pairs, compute metrics and curves, rank candidates, and save it all as
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +64,8 @@ def _run(dataset: Dataset, settings: RunSettings, run: Run, report: Progress) ->
     timings["candidates_pairs_per_s"] = candidates.n_pairs / max(timings["score_candidates_s"],
                                                                  1e-9)
     scores = test_scores(dataset, split, fitted, settings, report, timings=timings,
-                         known_gnt=(candidates.pairs, candidates.scores))
+                         known={"gnt": (candidates.pairs, candidates.scores),
+                                "ranker": (candidates.pairs, candidates.ranker_scores)})
     metrics = _metrics(split, scores, fitted, settings, candidates, timings)
     run.save_results(_predictions(dataset, split, scores),
                      {m: curve_points(split.test.labels, s) for m, s in scores.items()},
@@ -108,21 +111,20 @@ def fit_methods(dataset: Dataset, split: PairSplit, settings: RunSettings, repor
 
 def test_scores(dataset: Dataset, split: PairSplit, fitted: dict[str, GNTLinkPredictor],
                 settings: RunSettings, report: Progress, *, timings: dict | None = None,
-                known_gnt: tuple[np.ndarray, np.ndarray] | None = None
+                known: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
                 ) -> dict[str, np.ndarray]:
-    """Every method's scores of the test pairs (GNT's taken from `known_gnt` where there)."""
-    pairs, scores = split.test.pairs, {}
-    report("baselines", 0, 1, {})
-    for name, predictor in fitted.items():
-        with timed(timings, f"{name}_score_s"):
-            if name == "gnt" and known_gnt is not None:
-                scores[name] = lookup_scores(*known_gnt, pairs, dataset.n_genes, predictor)
-            else:
-                scores[name] = predictor.decision_function(pairs,
-                                                           device=settings.train.device)
+    """Every method's scores of the test pairs, taken from `known` (method: scored pairs and
+    their scores, e.g. the candidate stream's) where there."""
+    pairs, scores, known = split.test.pairs, {}, known or {}
+    scorers = {name: partial(predictor.decision_function, device=settings.train.device)
+               for name, predictor in fitted.items()}
     if getattr(fitted["gnt"], "ranker_", None) is not None:
-        with timed(timings, "ranker_score_s"):
-            scores["ranker"] = fitted["gnt"].ranker_score(pairs)
+        scorers["ranker"] = fitted["gnt"].ranker_score
+    report("baselines", 0, 1, {})
+    for name, score in scorers.items():
+        with timed(timings, f"{name}_score_s"):
+            scores[name] = (lookup_scores(*known[name], pairs, dataset.n_genes, score)
+                            if name in known else score(pairs))
     for name, function in BASELINE_FUNCTIONS.items():
         with timed(timings, f"{name}_score_s"):
             scores[name] = function(pairs, dataset.expression, split.train.positives,
@@ -149,13 +151,13 @@ def _fit(dataset: Dataset, split: PairSplit, settings: RunSettings, config: Trai
 
 
 def lookup_scores(pairs: np.ndarray, scores: np.ndarray, query: np.ndarray, n_genes: int,
-                  predictor: GNTLinkPredictor) -> np.ndarray:
+                  score: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Scores of `query` pairs taken from already scored `pairs`; the rest are scored now."""
     found, at = locate_pairs(pairs, query, n_genes)
     out = np.empty(len(query))
     out[found] = scores[at[found]]
     if (~found).any():
-        out[~found] = predictor.decision_function(query[~found])
+        out[~found] = score(query[~found])
     return out
 
 
