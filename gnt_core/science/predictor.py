@@ -206,7 +206,7 @@ class GNTLinkPredictor(BaseEstimator):
             svm = self.decision_(self.featurizer_.features(block, device=device),
                                  device=device)
             if stacker is None:
-                scores, ranker = [svm, svm, np.full(len(block), np.nan)], np.nan * svm
+                scores, ranker = [svm, svm, np.full(len(block), np.nan)], np.full_like(svm, np.nan)
             else:
                 sides = self.ranker_.both_ways(*self.evidence_, block)
                 ranker = either_way(*sides)
