@@ -88,6 +88,18 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def wait_for_read(page, text: str, **options) -> None:
+    """Wait for `text` after a file read; if it never comes, fail with what the page shows
+    instead (and a screenshot), so that a slow or failed read says which."""
+    try:
+        page.get_by_text(text, **options).wait_for(timeout=READ_TIMEOUT_MS)
+    except playwright.TimeoutError:
+        page.screenshot(path=str(SHOTS / "read-timeout.png"), full_page=True)
+        shown = page.locator("body").inner_text(timeout=5_000)[-2_000:]
+        pytest.fail(f"{text!r} did not appear within {READ_TIMEOUT_MS // 1000} s; the page "
+                    f"shows:\n{shown}")
+
+
 def go(page, title: str) -> None:
     page.get_by_role("link", name=title, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).wait_for()
@@ -284,7 +296,7 @@ def test_hostile_gene_names_never_execute(page, tmp_path):
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)  # and uploaded
     page.get_by_label(re.compile("^Dataset name")).fill(HOSTILE[1])  # a hostile dataset name
     page.get_by_role("button", name="Load these files").click()
-    page.get_by_text(f"Active dataset: {HOSTILE[1]}").wait_for(timeout=READ_TIMEOUT_MS)
+    wait_for_read(page, f"Active dataset: {HOSTILE[1]}")
     train(page, epochs=2, protocol="random", discover=False)
     go(page, "Explore candidates")
     page.get_by_text("Known edges", exact=True).click()  # every known edge of the gene
@@ -323,7 +335,7 @@ def test_a_killed_reader_leaves_the_server_and_the_dataset_as_they_were(page, se
             except OSError:
                 continue
     assert killed, "no reader process was seen"
-    page.get_by_text("the reader stopped", exact=False).wait_for(timeout=READ_TIMEOUT_MS)
+    wait_for_read(page, "the reader stopped", exact=False)
     expect(page.get_by_text("Active dataset: demo (synthetic)")).to_be_visible()
     assert urllib.request.urlopen(f"{server}/_stcore/health", timeout=5).read() == b"ok"
     shot(page, "8-killed-reader")
@@ -359,7 +371,7 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     choose(page, "…or a built-in TF list", "mouse")
     page.get_by_role("button", name="Load these files").click()
     # an .h5ad is read in two steps: first the choices (symbols column preselected)
-    page.get_by_text("Choose what to read").wait_for(timeout=READ_TIMEOUT_MS)
+    wait_for_read(page, "Choose what to read")
     choose(page, "Cells", "cell_type")
     page.get_by_test_id("stMultiSelect").click()
     page.get_by_role("option", name="stem").click()
@@ -369,7 +381,7 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     settle(page)
     shot(page, "9-h5ad-choices")
     page.get_by_role("button", name="Load with these choices").click()
-    page.get_by_text("Active dataset: cells").wait_for(timeout=READ_TIMEOUT_MS)
+    wait_for_read(page, "Active dataset: cells")
     expect(page.get_by_text("listed TFs matched an expression gene only when case is ignored",
                             exact=False)).to_be_visible()
     expect(page.get_by_text("cell_type is stem", exact=False)).to_be_visible()

@@ -1,0 +1,75 @@
+"""Model selection, round 16 (issue 22), on VALIDATION pairs only: does a ranker whose trees may
+only rise with the path evidence hold the top of the list on a small network?
+
+    .venv/bin/python benchmarks/select_ranker_monotone.py [--seeds 0,1,2] [--sets ...]
+        [--protocols candidates] [--out DIR]
+
+On mDC specific (605 training edges) L3 alone leads the ranker at the top. With so few edges
+300 trees can learn steps that go down as a path count goes up, which no link predictor
+justifies. Variants of the ranker alone (the stack without GNT), each scored on round 11's
+validation list (select_ranker.py):
+
+- the default trees;
+- the same trees constrained (LightGBM `monotone_constraints`) to be non-decreasing in the
+  forward path and neighbourhood counts (common neighbours, Adamic-Adar, resource allocation,
+  Jaccard, L3 and its forms, two-paths, shared regulators and targets, PageRank, the SVD score)
+  and non-increasing in the shortest-path length; degrees, reverse-direction columns and
+  expression stay free.
+
+GNT is not fitted. Writes validation.csv / .md.
+"""
+
+from __future__ import annotations
+
+from select_ranker import SHOWN, grid, validation_list
+from select_top_of_list import natural_prevalence_split
+from tables import mean_sd_markdown
+
+from gnt_core.science import ranker as ranker_module
+from gnt_core.science.baselines import BASELINE_FUNCTIONS
+from gnt_core.science.metrics import evaluation_metrics
+from gnt_core.science.pair_evidence import EVIDENCE_FEATURES, ExpressionEvidence
+from gnt_core.science.ranker import TopRanker
+from gnt_core.store.storage import write_bytes
+from gnt_core.vocabulary import METRIC_LABELS
+
+RISING = ("common_neighbours", "adamic_adar", "resource_allocation", "jaccard", "l3_undirected",
+          "pagerank", "shared_regulators", "shared_targets", "two_paths", "l3", "l3_normalised",
+          "svd")
+FALLING = ("shortest_path",)
+MONOTONE = [1 if f in RISING else -1 if f in FALLING else 0 for f in EVIDENCE_FEATURES]
+DEFAULT_PARAMS = dict(ranker_module.TREE_PARAMS)
+VARIANTS = {"ranker": DEFAULT_PARAMS,
+            "ranker, monotone": DEFAULT_PARAMS | {"monotone_constraints": MONOTONE,
+                                                  "monotone_constraints_method": "advanced"}}
+
+
+def cell(name: str, protocol: str, seed: int) -> list[dict]:
+    data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
+    listed = validation_list(data, split)
+    evidence = ExpressionEvidence.from_expression(data.expression, seed)
+    edges = split.train.positives
+    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, edges, seed)
+              for m in ("degree", "pcc", "paths")}
+    for method, params in VARIANTS.items():
+        ranker_module.TREE_PARAMS = params
+        ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, seed=seed)
+        scores[method] = ranker(ranker.network(edges, data.n_genes), evidence, listed.pairs)
+    ranker_module.TREE_PARAMS = DEFAULT_PARAMS
+    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
+             **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
+            for method, s in scores.items()]
+
+
+def main() -> None:
+    args, table = grid(cell, __doc__.splitlines()[0], "selection-round16")
+    lines = [f"# Round 16: monotone trees, validation pairs only (seeds {args.seeds})",
+             "", f"Command: `.venv/bin/python benchmarks/select_ranker_monotone.py --seeds "
+             f"{args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
+             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
+             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
+    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+
+
+if __name__ == "__main__":
+    main()
