@@ -21,6 +21,8 @@ GNT is not fitted. Writes validation.csv / .md.
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from select_ranker import SHOWN, grid, validation_list
 from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
@@ -38,27 +40,31 @@ RISING = ("common_neighbours", "adamic_adar", "resource_allocation", "jaccard", 
           "svd")
 FALLING = ("shortest_path",)
 MONOTONE = [1 if f in RISING else -1 if f in FALLING else 0 for f in EVIDENCE_FEATURES]
-DEFAULT_PARAMS = dict(ranker_module.TREE_PARAMS)
-VARIANTS = {"ranker": DEFAULT_PARAMS,
-            "ranker, monotone": DEFAULT_PARAMS | {"monotone_constraints": MONOTONE,
-                                                  "monotone_constraints_method": "advanced"}}
+VARIANTS = {"ranker": {"TREE_PARAMS": ranker_module.TREE_PARAMS},  # as it is
+            "ranker, monotone": {"TREE_PARAMS": ranker_module.TREE_PARAMS | {
+                "monotone_constraints": MONOTONE, "monotone_constraints_method": "advanced"}}}
 
 
-def cell(name: str, protocol: str, seed: int) -> list[dict]:
+def variant_rows(name: str, protocol: str, seed: int, variants: dict[str, dict]) -> list[dict]:
+    """Round 11's validation list of one cell, scored by the free predictors and by the ranker
+    alone under each variant (name -> attributes of ranker.py it replaces while fitting)."""
     data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
     listed = validation_list(data, split)
     evidence = ExpressionEvidence.from_expression(data.expression, seed)
     edges = split.train.positives
     scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, edges, seed)
               for m in ("degree", "pcc", "paths")}
-    for method, params in VARIANTS.items():
-        ranker_module.TREE_PARAMS = params
-        ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, seed=seed)
+    for method, replaced in variants.items():
+        with patch.multiple(ranker_module, **replaced):
+            ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, seed=seed)
         scores[method] = ranker(ranker.network(edges, data.n_genes), evidence, listed.pairs)
-    ranker_module.TREE_PARAMS = DEFAULT_PARAMS
     return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
              **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
             for method, s in scores.items()]
+
+
+def cell(name: str, protocol: str, seed: int) -> list[dict]:
+    return variant_rows(name, protocol, seed, VARIANTS)
 
 
 def main() -> None:
