@@ -12,7 +12,8 @@ training edges) that may be what keeps the ranker behind L3 alone. Variants of t
 alone (the stack without GNT; the layer adds GNT to it as before), each scored on round 11's
 validation list (select_ranker.py):
 
-- 5 folds, scored on the whole network (the default);
+- 5 folds, scored on the whole network (the default then; since round 18 the whole
+  network's columns are quantile-matched to a fold network: select_ranker_shift.py);
 - 10 folds, scored on the whole network (fitted on 90 % of the edges: a smaller shift);
 - 5 folds, scored on each fold's network (80 % of the edges, as it was fitted) and the
   log-odds averaged: no shift at all, at five times the network evidence.

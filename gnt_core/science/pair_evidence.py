@@ -42,6 +42,9 @@ SWAPPED = (("out_degree_i", "out_degree_j"), ("in_degree_i", "in_degree_j"),
            ("l3_normalised", "l3_normalised_reverse"), ("svd", "svd_reverse"),
            ("mean_i", "mean_j"), ("pagerank", "pagerank_reverse"), ("reverse_edge", "edge"))
 
+REVERSED = dict(SWAPPED) | {b: a for a, b in SWAPPED}  # a column's name for the pair j → i
+NETWORK_COLUMNS = NETWORK_FEATURES + ("pagerank_reverse", "edge")  # NetworkEvidence.features
+
 SVD_RANK = 16
 PPCA_COMPONENTS = 20
 MAX_EVIDENCE_CELLS = 4096  # correlations from 4,096 cells are within ~0.02 of all cells'
@@ -268,8 +271,7 @@ def pair_evidence_both_ways(network: NetworkEvidence, expression: ExpressionEvid
     rows of i: scoring both directions costs one pass over the first genes."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     rows = np.column_stack([network.features(pairs), expression.features(pairs)])
-    columns = list(NETWORK_FEATURES + ("pagerank_reverse", "edge") + EXPRESSION_FEATURES)
-    reverse = dict(SWAPPED) | {b: a for a, b in SWAPPED}
+    columns = list(NETWORK_COLUMNS + EXPRESSION_FEATURES)
     forward = [columns.index(name) for name in EVIDENCE_FEATURES]
-    backward = [columns.index(reverse.get(name, name)) for name in EVIDENCE_FEATURES]
+    backward = [columns.index(REVERSED.get(name, name)) for name in EVIDENCE_FEATURES]
     return rows[:, forward], rows[:, backward]

@@ -26,7 +26,6 @@ from ..science.explain import (
     network_evidence,
     partial_correlation,
 )
-from ..science.pair_evidence import NetworkEvidence
 from ..store.run import Run
 from ..store.storage import gnt_home
 from ..vocabulary import DISCOVER
@@ -76,7 +75,9 @@ class PairExplainer:
             evidence["groups"] = group_correlations(x, y, np.asarray(groups))
         predictor = self._model[0]
         if getattr(predictor, "ranker_", None) is not None:
-            evidence["model"] = model_evidence(predictor.ranker_, self._network_evidence,
+            network = predictor.ranker_.network(known_network(self.run, dataset),
+                                                dataset.n_genes)
+            evidence["model"] = model_evidence(predictor.ranker_, network,
                                                predictor.evidence_[1], i, j)
         return evidence
 
@@ -88,10 +89,6 @@ class PairExplainer:
     def _table(self) -> pd.DataFrame:
         return self.run.candidates()
 
-    @cached_property
-    def _network_evidence(self) -> NetworkEvidence:
-        edges = known_network(self.run, self.dataset)
-        return NetworkEvidence.from_edges(edges, self.dataset.n_genes, self.seed)
 
 
 def explain_pair(run_dir: Path, regulator: str, target: str, *, organism: str | None = None,

@@ -1,0 +1,72 @@
+"""Model selection, round 18 (issue 22), on VALIDATION pairs only: can the ranker's fold shift be
+removed at the cost of one extra network, not five?
+
+    .venv/bin/python benchmarks/select_ranker_shift.py [--seeds 0,1,2] [--sets ...]
+        [--protocols candidates] [--out DIR]
+
+Round 15 measured the shift (the trees are fitted on rows described by the training network
+without one fold, and score pairs described by the whole network): scoring each pair on the
+five fold networks and averaging the log-odds lifted the AUPRC ratio on four of five sets, at
+five times the network evidence. This round tries a cheap form: quantile matching
+(ranker.FoldShift). A reference sample of universe pairs is described by the whole network and
+by one fold network (bag 0's fold 0); each network column gets the monotone map that takes the
+whole network's values to the fold network's at the same quantile (beyond the sample's largest
+value, the ratio of the two largest). The ranker then scores the whole network's evidence,
+mapped. Variants, each the ranker alone (the stack without GNT), scored on round 11's
+validation list:
+
+- scored on the whole network, unmapped (the default before this round);
+- scored on each fold network, the log-odds averaged (round 15's "as fitted");
+- scored on the whole network, quantile-matched (the default since this round).
+
+Writes validation.csv / .md.
+"""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from select_ranker import SHOWN, grid, validation_list
+from select_ranker_folds import scored_as_fitted
+from select_top_of_list import natural_prevalence_split
+from tables import mean_sd_markdown
+
+from gnt_core.science.baselines import BASELINE_FUNCTIONS
+from gnt_core.science.metrics import evaluation_metrics
+from gnt_core.science.pair_evidence import ExpressionEvidence
+from gnt_core.science.ranker import FoldShift, TopRanker
+from gnt_core.store.storage import write_bytes
+from gnt_core.vocabulary import METRIC_LABELS
+
+
+def cell(name: str, protocol: str, seed: int) -> list[dict]:
+    data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
+    listed = validation_list(data, split)
+    evidence = ExpressionEvidence.from_expression(data.expression, seed)
+    edges = split.train.positives
+    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, edges, seed)
+              for m in ("degree", "pcc", "paths")}
+    ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, seed=seed)
+    with patch.object(FoldShift, "__call__", lambda self, rows: rows):
+        scores["ranker"] = ranker(ranker.network(edges, data.n_genes), evidence, listed.pairs)
+    scores["ranker, scored as fitted"] = scored_as_fitted(ranker, edges, data.n_genes, evidence,
+                                                          listed.pairs)
+    scores["ranker, quantile-matched"] = ranker(ranker.network(edges, data.n_genes), evidence,
+                                                listed.pairs)
+    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
+             **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
+            for method, s in scores.items()]
+
+
+def main() -> None:
+    args, table = grid(cell, __doc__.splitlines()[0], "selection-round18")
+    lines = [f"# Round 18: the fold shift by quantile matching, validation pairs only (seeds "
+             f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/select_ranker_shift.py "
+             f"--seeds {args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
+             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
+             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
+    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+
+
+if __name__ == "__main__":
+    main()
