@@ -284,10 +284,16 @@ def upload_files(page, expression: Path, network: Path) -> None:
     """Put an expression and a network file into the Data page's upload form."""
     page.get_by_text("Active dataset:").first.wait_for()
     page.get_by_role("tab", name="Upload files").click()
-    inputs = page.get_by_test_id("stFileUploaderDropzoneInput")
-    inputs.first.wait_for(state="attached")
-    inputs.nth(0).set_input_files(str(expression))
-    inputs.nth(2).set_input_files(str(network))  # the second uploader takes 10x files
+    # by label, not by position: while the form renders, the first input found may be the 10x
+    # uploader's, which refuses a .csv ("text/csv files are not allowed")
+    uploader_input(page, "Expression matrix").set_input_files(str(expression))
+    uploader_input(page, "Known network").set_input_files(str(network))
+
+
+def uploader_input(page, label: str):
+    """The file input of the uploader whose label starts with `label`."""
+    return page.get_by_test_id("stFileUploader").filter(has_text=label).get_by_test_id(
+        "stFileUploaderDropzoneInput")
 
 
 def test_hostile_gene_names_never_execute(page, tmp_path):
@@ -402,7 +408,7 @@ def test_an_h5ad_with_a_symbol_column_a_cell_type_and_the_mouse_tf_list(page, tm
     page.get_by_role("tab", name="Check the list").click()
     curated = tmp_path / "curated.csv"
     curated.write_text("TF,target\nSox2,G100\nMyc,G200\nNanog,G150\n")
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(curated))
+    uploader_input(page, "Edge list").set_input_files(str(curated))
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
     page.get_by_role("button", name="Check the list").click()
     page.get_by_text(re.compile(r"novel pairs are curated edges, against")).wait_for()
