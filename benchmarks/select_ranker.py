@@ -62,6 +62,19 @@ def validation_list(data, split) -> PairSet:
                    np.r_[np.ones(len(positives)), np.zeros(len(unknown))].astype(np.int8))
 
 
+def free_predictor_cell(name: str, protocol: str, seed: int):
+    """(data, split, listed, expression evidence, scores): one cell's validation list and the
+    free predictors' scores on it, for the rounds that compare rankers alone."""
+    from select_top_of_list import natural_prevalence_split
+
+    data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
+    listed = validation_list(data, split)
+    evidence = ExpressionEvidence.from_expression(data.expression, seed)
+    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, split.train.positives,
+                                       seed) for m in ("degree", "pcc", "paths")}
+    return data, split, listed, evidence, scores
+
+
 def layered(model: GNTLinkPredictor, val: PairSet, listed: PairSet, fit_layer,
             seed: int) -> np.ndarray:
     """The ranker + SVM layer, each half of the validation pairs fitting (`fit_layer(inputs,

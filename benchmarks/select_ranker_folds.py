@@ -24,11 +24,9 @@ GNT is not fitted (the ranker does not use it). Writes validation.csv / .md.
 from __future__ import annotations
 
 import numpy as np
-from select_ranker import SHOWN, grid, validation_list
-from select_top_of_list import natural_prevalence_split
+from select_ranker import SHOWN, free_predictor_cell, grid
 from tables import mean_sd_markdown
 
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.pair_evidence import ExpressionEvidence, NetworkEvidence
 from gnt_core.science.ranker import TopRanker, edge_folds
@@ -45,12 +43,8 @@ def scored_as_fitted(ranker: TopRanker, edges: np.ndarray, n_genes: int,
 
 
 def cell(name: str, protocol: str, seed: int) -> list[dict]:
-    data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
-    listed = validation_list(data, split)
-    evidence = ExpressionEvidence.from_expression(data.expression, seed)
+    data, split, listed, evidence, scores = free_predictor_cell(name, protocol, seed)
     edges = split.train.positives
-    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, edges, seed)
-              for m in ("degree", "pcc", "paths")}
     for folds in (5, 10):
         ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, folds=folds,
                                seed=seed)

@@ -23,14 +23,12 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from select_ranker import SHOWN, grid, validation_list
-from select_top_of_list import natural_prevalence_split
+from select_ranker import SHOWN, free_predictor_cell, grid
 from tables import mean_sd_markdown
 
 from gnt_core.science import ranker as ranker_module
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
-from gnt_core.science.pair_evidence import EVIDENCE_FEATURES, ExpressionEvidence
+from gnt_core.science.pair_evidence import EVIDENCE_FEATURES
 from gnt_core.science.ranker import TopRanker
 from gnt_core.store.storage import write_bytes
 from gnt_core.vocabulary import METRIC_LABELS
@@ -48,12 +46,8 @@ VARIANTS = {"ranker": {"TREE_PARAMS": ranker_module.TREE_PARAMS},  # as it is
 def variant_rows(name: str, protocol: str, seed: int, variants: dict[str, dict]) -> list[dict]:
     """Round 11's validation list of one cell, scored by the free predictors and by the ranker
     alone under each variant (name -> attributes of ranker.py it replaces while fitting)."""
-    data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
-    listed = validation_list(data, split)
-    evidence = ExpressionEvidence.from_expression(data.expression, seed)
+    data, split, listed, evidence, scores = free_predictor_cell(name, protocol, seed)
     edges = split.train.positives
-    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, edges, seed)
-              for m in ("degree", "pcc", "paths")}
     for method, replaced in variants.items():
         with patch.multiple(ranker_module, **replaced):
             ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, seed=seed)

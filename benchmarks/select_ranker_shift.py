@@ -26,26 +26,19 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from select_ranker import SHOWN, grid, validation_list
+from select_ranker import SHOWN, free_predictor_cell, grid
 from select_ranker_folds import scored_as_fitted
-from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
 
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
-from gnt_core.science.pair_evidence import ExpressionEvidence
 from gnt_core.science.ranker import FoldShift, TopRanker
 from gnt_core.store.storage import write_bytes
 from gnt_core.vocabulary import METRIC_LABELS
 
 
 def cell(name: str, protocol: str, seed: int) -> list[dict]:
-    data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
-    listed = validation_list(data, split)
-    evidence = ExpressionEvidence.from_expression(data.expression, seed)
+    data, split, listed, evidence, scores = free_predictor_cell(name, protocol, seed)
     edges = split.train.positives
-    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, edges, seed)
-              for m in ("degree", "pcc", "paths")}
     ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, seed=seed)
     with patch.object(FoldShift, "__call__", lambda self, rows: rows):
         scores["ranker"] = ranker(ranker.network(edges, data.n_genes), evidence, listed.pairs)
