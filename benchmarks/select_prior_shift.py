@@ -26,8 +26,7 @@ from tables import mean_sd_markdown
 from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
-from gnt_core.science.prior_shift import is_regulator_balanced
-from gnt_core.science.splits import PairSet, pair_keys
+from gnt_core.science.splits import PairSet, is_regulator_balanced, pair_keys
 from gnt_core.settings import RunSettings
 from gnt_core.store.storage import write_bytes, write_table
 from gnt_core.vocabulary import no_progress

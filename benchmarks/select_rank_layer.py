@@ -31,7 +31,8 @@ from tables import mean_sd_markdown
 
 from gnt_core.science.baselines import pcc_scores
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.science.prior_shift import RegulatorPrior, is_regulator_balanced
+from gnt_core.science.prior_shift import RegulatorPrior
+from gnt_core.science.splits import is_regulator_balanced
 from gnt_core.store.storage import write_bytes, write_table
 
 SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/nonspecific",

@@ -24,7 +24,7 @@ from tables import mean_sd_markdown
 
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.science.prior_shift import is_regulator_balanced
+from gnt_core.science.splits import is_regulator_balanced
 from gnt_core.science.stacking import Stacker
 from gnt_core.store.storage import write_bytes
 

@@ -30,7 +30,8 @@ from gnt_core.io import load_beeline_folder
 from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import per_regulator_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.science.prior_shift import RegulatorPrior, is_regulator_balanced
+from gnt_core.science.prior_shift import RegulatorPrior
+from gnt_core.science.splits import is_regulator_balanced
 from gnt_core.settings import RunSettings
 from gnt_core.store.storage import write_bytes, write_table
 from gnt_core.vocabulary import no_progress

@@ -4,6 +4,7 @@ import pytest
 
 from gnt_core.cli import main
 from gnt_core.io import GntInputError, read_split_dir
+from gnt_core.science.splits import LAYER_PREVALENCE
 from gnt_core.settings import RunSettings, TrainConfig
 from gnt_core.store.run import new_run_dir
 from gnt_core.store.storage import read_json
@@ -30,6 +31,10 @@ def write_split(folder, demo, leak: bool):
                       "label": labels}).to_csv(folder / f"{name}.csv", index=False)
 
 
+def unordered(table: pd.DataFrame) -> set:
+    return set(map(frozenset, zip(table["gene_a"], table["gene_b"], strict=True)))
+
+
 def test_a_given_split_is_used_exactly_and_leaks_are_reported(demo, tmp_path):
     write_split(tmp_path / "split", demo, leak=True)
     run = new_run_dir(tmp_path, "given")
@@ -44,6 +49,18 @@ def test_a_given_split_is_used_exactly_and_leaks_are_reported(demo, tmp_path):
     clean = metrics["test_without_training_positives"]["gnt"]
     assert clean["n_neg"] <= metrics["test"]["gnt"]["n_neg"] - 5
     assert read_json(run / "config.json")["settings"]["split_dir"].endswith("split")
+    # the split is regulator-balanced: its last layer is fitted on the validation positives
+    # among uniform non-edges (round 19), which no listed set or the ranker holds, and no prior
+    # shift follows it
+    listed = pd.concat([pd.read_csv(run / "splits" / f"{name}.csv")
+                        for name in ("train", "val", "test", "ranker")])
+    layer = pd.read_csv(run / "splits" / "layer.csv")
+    assert len(layer) == round(80 / LAYER_PREVALENCE) - 80 and (layer["label"] == 0).all()
+    assert not unordered(layer) & unordered(listed) and len(unordered(layer)) == len(layer)
+    genes = np.asarray(demo.genes)
+    assert not unordered(layer) & set(map(frozenset, genes[demo.edges].tolist()))
+    assert metrics["validation"]["gnt"]["prior_shift"] is None
+    assert not (run / "model" / "prior.npz").exists()
 
 
 def test_bad_split_folders_are_explained(demo, tmp_path):

@@ -1,13 +1,14 @@
 """The regulator prior shift: regulator-balanced training ranked as the natural universe."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from gnt_core.io import load_beeline_folder
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.science.prior_shift import RegulatorPrior, is_regulator_balanced
-from gnt_core.science.splits import PairSet, split_pairs
+from gnt_core.science.prior_shift import RegulatorPrior
+from gnt_core.science.splits import PairSet, is_regulator_balanced, split_pairs
 from gnt_core.settings import RunSettings, TrainConfig, preset
 from gnt_core.store.run import Run
 from gnt_core.workflows.pipeline import run_pipeline
@@ -69,9 +70,9 @@ def test_no_worse_than_the_priors_on_genelinks_split(tmp_path, network):
     for metric in ("auroc", "auprc"):
         assert test["gnt"][metric] >= max(test["degree"][metric], test["pcc"][metric]) - 0.01
     assert (run.path / "model" / "stack.npz").is_file()
-    if network == "nonspecific":  # regulator-balanced training
-        assert metrics["validation"]["gnt"]["prior_shift"]["platt_slope"] > 0
-        assert (run.path / "model" / "prior.npz").is_file()
+    if network == "nonspecific":  # regulator-balanced: the layer is fitted as the list ranks
+        assert metrics["validation"]["gnt"]["prior_shift"] is None
+        assert len(pd.read_csv(run.path / "splits" / "layer.csv")) == 316 * 49
     assert "slope 1." in notes.PRIOR_SHIFT.format(slope=1.04)  # the app's note for this run
     split = run.split(run.dataset())
     reopened = run.predictor().decision_function(split.test.pairs)

@@ -115,8 +115,8 @@ def orient_by_network(pairs: np.ndarray, edges: np.ndarray, n_genes: int) -> np.
 def pair_statuses(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
                   n_genes: int) -> np.ndarray:
     """Each pair's status word (see vocabulary): a training or validation positive, a test
-    positive, another known edge, a training negative (the ranker's negatives too), a test
-    negative, or novel."""
+    positive, another known edge, a training negative (the ranker's and the layer's negatives
+    too), a test negative, or novel."""
     keys = pair_keys(pairs, n_genes)
     status = np.full(len(pairs), NOVEL, dtype=object)
     if split is not None:
@@ -124,7 +124,8 @@ def pair_statuses(pairs: np.ndarray, split: PairSplit | None, edges: np.ndarray,
                                (split.test, TEST_NEGATIVE)):
             negatives = pair_set.pairs[pair_set.labels == 0]
             status[np.isin(keys, pair_keys(negatives, n_genes))] = word
-        status[np.isin(keys, pair_keys(split.ranker_negatives, n_genes))] = TRAINING_NEGATIVE
+        fitted = np.concatenate([split.ranker_negatives, split.layer_negatives])
+        status[np.isin(keys, pair_keys(fitted, n_genes))] = TRAINING_NEGATIVE
     status[np.isin(keys, pair_keys(edges, n_genes))] = KNOWN_NETWORK
     if split is not None:
         for pair_set, word in ((split.test, TEST_POSITIVE), (split.val, KNOWN_VAL),

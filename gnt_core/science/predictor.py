@@ -20,9 +20,9 @@ from .device import resolve_device
 from .embedding import EpochReport, TrainResult, train_gene_embeddings
 from .pair_evidence import ExpressionEvidence
 from .pair_features import PairFeaturizer, parse_features
-from .prior_shift import RegulatorPrior, is_regulator_balanced
+from .prior_shift import RegulatorPrior
 from .ranker import TopRanker, either_way
-from .splits import PairSet
+from .splits import PairSet, is_regulator_balanced, layer_pairs
 from .stacking import Stacker
 from .svm import PairSVM, RBFDecision
 
@@ -44,7 +44,9 @@ class GNTLinkPredictor(BaseEstimator):
     stacking: rank through the ranker for the top of the list (ranker.py: trees over the
     network's topological predictors and expression evidence, cross-fitted on the training
     pairs and `ranker_negatives`) and a logistic layer over its score and the SVM's, fitted on
-    the validation pairs (stacking.py); set False to rank by the SVM alone.
+    the validation pairs (stacking.py; on a regulator-balanced split, on the validation
+    positives among `layer_negatives`, without the prior shift); set False to rank by the SVM
+    alone.
     """
 
     def __init__(self, config: TrainConfig | None = None, *, svm_c: float = 1.0,
@@ -77,19 +79,25 @@ class GNTLinkPredictor(BaseEstimator):
 
     def fit(self, expression: np.ndarray, train: PairSet, val: PairSet | None,
             progress: Callable[[EpochReport], None] | None = None, *,
-            ranker_negatives: np.ndarray | None = None, ranker: TopRanker | None = None
+            ranker_negatives: np.ndarray | None = None,
+            layer_negatives: np.ndarray | None = None, ranker: TopRanker | None = None
             ) -> GNTLinkPredictor:
         """Fit on the training pairs; `ranker_negatives` are more non-edges for the ranker, or
-        `ranker` one already fitted on these training pairs (e.g. GNT's, for the ablation)."""
+        `ranker` one already fitted on these training pairs (e.g. GNT's, for the ablation).
+        Where the training pairs are regulator-balanced, the stacking layer is fitted on the
+        validation positives among `layer_negatives` (PairSplit.layer_negatives), which stand
+        for the natural universe, and then needs no prior shift."""
         self.fit_embeddings(expression, train, val, progress).fit_classifier(train)
-        self.ranker_ = self.stack_ = None
+        self.ranker_ = self.stack_ = self.prior_ = None
+        balanced = is_regulator_balanced(train, len(expression))
+        natural = balanced and layer_negatives is not None and len(layer_negatives) > 0
         if self.stacking and val is not None and len(np.unique(val.labels)) == 2:
             evidence = ExpressionEvidence.from_expression(expression, self.config.seed)
             ranker = ranker or TopRanker.fit(train, evidence, ranker_negatives,
                                              seed=self.config.seed)
-            self.use_ranking(ranker, None, expression, evidence).fit_stack(val)
-        self.prior_ = None
-        if self.prior_shift and is_regulator_balanced(train, len(expression)):
+            self.use_ranking(ranker, None, expression, evidence).fit_stack(
+                layer_pairs(val, layer_negatives) if natural else val)
+        if self.prior_shift and balanced and not (natural and self.stack_ is not None):
             self.prior_ = RegulatorPrior.fit(
                 train, len(expression), *((self.decision_function(val.pairs), val.labels)
                                           if val is not None else ()))

@@ -23,19 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from .splits import PairSet
 
-BALANCED_SHARE = 0.9  # share of regulators whose negatives match their positives
 SMOOTHING = 0.5  # added to a regulator's training positives (a regulator with none stays finite)
-
-
-def is_regulator_balanced(train: PairSet, n_genes: int) -> bool:
-    """True when (nearly) every regulator has as many training negatives as positives."""
-    positives = np.bincount(train.positives[:, 0], minlength=n_genes)
-    negatives = np.bincount(train.pairs[train.labels == 0, 0], minlength=n_genes)
-    regulators = positives > 0
-    if not regulators.any():
-        return False
-    gap = np.abs(negatives[regulators] - positives[regulators])
-    return bool(np.mean(gap <= np.maximum(1, 0.1 * positives[regulators])) >= BALANCED_SHARE)
 
 
 @dataclass

@@ -16,6 +16,8 @@ from ..vocabulary import GIVEN, PROTOCOLS, SPLIT_NAMES
 FRACTIONS = (0.8, 0.1, 0.1)
 RANKER_NEGATIVES_PER_POSITIVE = 20
 RANKER_SHARE = 0.25  # of the universe's free pairs: the candidates test keeps the rest
+BALANCED_SHARE = 0.9  # share of regulators whose negatives match their positives
+LAYER_PREVALENCE = 0.02  # of the pairs a regulator-balanced split's last layer is fitted on
 
 
 @dataclass
@@ -50,6 +52,10 @@ class PairSplit:
     # non-edges of the universe for the ranker (ranker.py) to learn the top of the list from;
     # never validation or test pairs (under candidates they are taken out of the test)
     ranker_negatives: np.ndarray = field(default_factory=lambda: np.empty((0, 2), np.int64))
+    # where the validation negatives are regulator-balanced (a peer's split): uniform non-edges
+    # of the universe that the last layer is fitted on with the validation positives, so that
+    # it weighs its inputs for the list as it will be ranked (round 19); never listed pairs
+    layer_negatives: np.ndarray = field(default_factory=lambda: np.empty((0, 2), np.int64))
 
     def sets(self) -> dict[str, PairSet]:
         return {"train": self.train, "val": self.val, "test": self.test}
@@ -158,8 +164,31 @@ def given_split(sets: dict[str, tuple[np.ndarray, np.ndarray]], edges: np.ndarra
     regs = np.unique(edges[:, 0]) if regulators is None else np.unique(regulators)
     sampler = _NegativeSampler(n_genes, np.unique(pair_keys(listed, n_genes)),
                                np.random.default_rng(seed), regs)
+    ranker_negatives = _ranker_negatives(sampler, int(made["train"].labels.sum()))
+    layer_negatives = np.empty((0, 2), np.int64)
+    if is_regulator_balanced(made["train"], n_genes):
+        n_val = int(made["val"].labels.sum())
+        layer_negatives = sampler.random(round(n_val / LAYER_PREVALENCE) - n_val)
     return PairSplit(GIVEN, seed, n_genes, made["train"], made["val"], made["test"], known,
-                     ranker_negatives=_ranker_negatives(sampler, int(made["train"].labels.sum())))
+                     ranker_negatives=ranker_negatives, layer_negatives=layer_negatives)
+
+
+def layer_pairs(val: PairSet, layer_negatives: np.ndarray) -> PairSet:
+    """The validation positives among `layer_negatives` (see PairSplit.layer_negatives)."""
+    positives = val.positives
+    return PairSet(np.concatenate([positives, layer_negatives]),
+                   np.repeat(np.array([1, 0], np.int8), [len(positives), len(layer_negatives)]))
+
+
+def is_regulator_balanced(train: PairSet, n_genes: int) -> bool:
+    """True when (nearly) every regulator has as many training negatives as positives."""
+    positives = np.bincount(train.positives[:, 0], minlength=n_genes)
+    negatives = np.bincount(train.pairs[train.labels == 0, 0], minlength=n_genes)
+    regulators = positives > 0
+    if not regulators.any():
+        return False
+    gap = np.abs(negatives[regulators] - positives[regulators])
+    return bool(np.mean(gap <= np.maximum(1, 0.1 * positives[regulators])) >= BALANCED_SHARE)
 
 
 def is_training_positive(pairs: np.ndarray, train: PairSet, n_genes: int) -> np.ndarray:

@@ -11,7 +11,9 @@ The files of one run directory:
     data/genes.csv         gene, regulator (has out-edges), listed_tf
     data/network.csv       the cleaned network: regulator, target[, weight, sign]
     data/expression.npz    the expression matrix (genes × cells) and the cell names
-    splits/{train,val,test}.csv   gene_a, gene_b, label
+    splits/{train,val,test}.csv   gene_a, gene_b, label; ranker.csv and layer.csv: the
+                           non-edges the ranker and (regulator-balanced splits) the last layer
+                           were fitted on
     model/                 GNT: weights.pt (encoder state_dict), features.npz (embeddings and
                            the other per-gene arrays of the pair features), svm.npz, and with
                            stacking stack.npz (the logistic layer and the |PCC| profiles),
@@ -437,8 +439,9 @@ class Run:
 
     def save_split(self, split: PairSplit, genes: list[str]) -> None:
         names = np.asarray(genes, dtype=object)
-        ranker = PairSet(split.ranker_negatives, np.zeros(len(split.ranker_negatives), np.int8))
-        for name, pair_set in (split.sets() | {"ranker": ranker}).items():
+        extra = {name: PairSet(pairs, np.zeros(len(pairs), np.int8)) for name, pairs in
+                 (("ranker", split.ranker_negatives), ("layer", split.layer_negatives))}
+        for name, pair_set in (split.sets() | extra).items():
             write_table(self.path / "splits" / f"{name}.csv",
                         pd.DataFrame({"gene_a": names[pair_set.pairs[:, 0]],
                                       "gene_b": names[pair_set.pairs[:, 1]],
@@ -540,7 +543,7 @@ class Run:
     def split(self, dataset: Dataset) -> PairSplit:
         index = dataset.gene_index
         sets = {}
-        for name in (*SPLIT_NAMES, "ranker"):
+        for name in (*SPLIT_NAMES, "ranker", "layer"):
             if not (self.path / "splits" / f"{name}.csv").is_file():  # an older run's
                 sets[name] = PairSet(np.empty((0, 2), np.int64), np.empty(0, np.int8))
                 continue
@@ -551,7 +554,8 @@ class Run:
         config = self.config
         return PairSplit(config.protocol, config.seed, dataset.n_genes, sets["train"],
                          sets["val"], sets["test"], unique_pairs(dataset.edges, dataset.n_genes),
-                         ranker_negatives=sets["ranker"].pairs)
+                         ranker_negatives=sets["ranker"].pairs,
+                         layer_negatives=sets["layer"].pairs)
 
     def predictor(self, method: str = "gnt") -> GNTLinkPredictor:
         folder = self.path / MODEL_FOLDERS[method]

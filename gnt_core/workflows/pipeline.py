@@ -141,7 +141,8 @@ def _fit(dataset: Dataset, split: PairSplit, settings: RunSettings, config: Trai
     t0 = time.perf_counter()
     predictor = GNTLinkPredictor.from_settings(settings, config)
     predictor.fit(dataset.expression, split.train, split.val, progress=on_epoch,
-                  ranker_negatives=split.ranker_negatives, ranker=ranker)
+                  ranker_negatives=split.ranker_negatives,
+                  layer_negatives=split.layer_negatives, ranker=ranker)
     timings[f"{name}_total_s"] = time.perf_counter() - t0
     timings[f"{name}_phase1_s"] = predictor.training_.seconds
     epochs_run = len(predictor.training_.history)
