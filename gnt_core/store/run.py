@@ -17,7 +17,8 @@ The files of one run directory:
     model/                 GNT: weights.pt (encoder state_dict), features.npz (embeddings and
                            the other per-gene arrays of the pair features), svm.npz, and with
                            stacking stack.npz (the logistic layer and the |PCC| profiles),
-                           after regulator-balanced training prior.npz (the prior shift)
+                           after regulator-balanced training without the ranker prior.npz
+                           (the prior shift)
     gne_mlp/               the GNE-MLP ablation, the same three files
     predictions/test.csv   gene_a, gene_b, label and every method's score of the test pairs
     metrics.json           (evaluation runs) test metrics per method, validation choices,
