@@ -73,7 +73,7 @@ def test_no_worse_than_the_priors_on_genelinks_split(tmp_path, network):
     if network == "nonspecific":  # regulator-balanced: the layer is fitted as the list ranks
         assert metrics["validation"]["gnt"]["prior_shift"] is None
         assert len(pd.read_csv(run.path / "splits" / "layer.csv")) == 316 * 49
-    assert "slope 1." in notes.PRIOR_SHIFT.format(slope=1.04)  # the app's note for this run
+    assert "slope 1." in notes.PRIOR_SHIFT.format(slope=1.04)  # the note of a run without ranker
     split = run.split(run.dataset())
     reopened = run.predictor().decision_function(split.test.pairs)
     # the run scored its test pairs inside the candidate universe, in other batches: the
