@@ -66,8 +66,13 @@ def test_evidence_both_ways_equals_each_direction_on_its_own(demo):
     pairs = np.concatenate([pairs[pairs[:, 0] != pairs[:, 1]], demo.edges[:200]])
     forward, reverse = pair_evidence_both_ways(network, evidence, pairs)
     np.testing.assert_array_equal(forward, pair_evidence(network, evidence, pairs))
-    np.testing.assert_allclose(reverse, pair_evidence(network, evidence, pairs[:, ::-1]),
-                               rtol=1e-12, atol=1e-15)
+    alone = pair_evidence(network, evidence, pairs[:, ::-1])
+    topological = [EVIDENCE_FEATURES.index(name) for name in NETWORK_FEATURES]
+    np.testing.assert_allclose(reverse[:, topological], alone[:, topological], rtol=1e-12,
+                               atol=1e-15)
+    # a correlation is a float32 dot product: by a block's matrix product or pair by pair,
+    # whichever suits the pairs of its first gene, so the two ways agree to float32 rounding
+    np.testing.assert_allclose(reverse, alone, rtol=1e-5, atol=1e-5)
 
 
 def test_a_network_without_edges_has_evidence_of_zeros():
