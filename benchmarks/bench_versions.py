@@ -2,7 +2,7 @@
 revision, side by side (alternating runs in fresh processes, so that both meet the same machine).
 
     .venv/bin/python benchmarks/bench_versions.py --base REV [--network nonspecific]
-        [--repeats 3] [--protocol candidates]
+        [--repeats 3] [--protocol candidates]   (given: GENELink's split, splits-genelink)
 
 Prints each run's seconds, the medians and their ratio (this checkout / base). The base is
 checked out into a temporary git worktree; both use this .venv.
@@ -29,7 +29,8 @@ from gnt_core.workflows.pipeline import run_pipeline
 data = load_beeline_folder(sys.argv[1])
 with tempfile.TemporaryDirectory() as folder:
     start = time.perf_counter()
-    run_pipeline(data, RunSettings(protocol=sys.argv[2]), Path(folder) / "run")
+    given = str(Path(sys.argv[1]) / "splits-genelink") if sys.argv[2] == "given" else None
+    run_pipeline(data, RunSettings(protocol=sys.argv[2], split_dir=given), Path(folder) / "run")
     print(time.perf_counter() - start)
 """
 
