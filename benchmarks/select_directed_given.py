@@ -1,7 +1,7 @@
 """Model selection, round 20 (issue 22), on VALIDATION pairs only: score a peer's directed pairs
 in the direction listed.
 
-    .venv/bin/python benchmarks/select_directed_given.py [--seeds 0,1,2] [--out DIR]
+    .venv/bin/python benchmarks/select_directed_given.py [--seeds 0,1,2] [--sets ...] [--out DIR]
 
 GENELink's splits label DIRECTED pairs (tf, target): a pair whose reverse is an edge may be
 listed with the label 0 (74 test pairs of mDC non-specific, 225 of mESC non-specific, 134 of
@@ -14,25 +14,22 @@ validation universe where the split is regulator-balanced. Writes validation.csv
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
+from select_ranker import grid
 from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
 
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
-from gnt_core.store.storage import write_bytes, write_table
+from gnt_core.store.storage import write_bytes
 
 SETS = ["beeline-mdc/specific", "beeline-mdc/nonspecific", "beeline-mesc/nonspecific",
         "beeline-mesc/string", "beeline-mhsc-l/specific", "beeline-mesc/specific"]
 SHOWN = ("auroc", "auprc_ratio", "p_at_10", "p_at_50", "p_at_100", "reg_auroc")
 
 
-def cell(name: str, seed: int) -> list[dict]:
-    data, settings, split, natural, _ = natural_prevalence_split(name, "given", seed)
+def cell(name: str, protocol: str, seed: int) -> list[dict]:
+    data, settings, split, natural, _ = natural_prevalence_split(name, protocol, seed)
     model = GNTLinkPredictor.from_settings(settings).fit(
         data.expression, split.train, split.val, ranker_negatives=split.ranker_negatives,
         layer_negatives=split.layer_negatives)
@@ -44,28 +41,20 @@ def cell(name: str, seed: int) -> list[dict]:
         unordered, forward, _ = model.scores_both_ways(listed.pairs)
         scores = {"unordered (default)": unordered,
                   "as listed": np.where(np.isnan(forward), unordered, forward)}
-        rows += [{"dataset": name, "list": listed_as, "seed": seed, "method": method,
+        rows += [{"dataset": name, "protocol": protocol, "list": listed_as, "seed": seed,
+                  "method": method,
                   **evaluation_metrics(listed.labels, s, listed.pairs[:, 0])}
                  for method, s in scores.items()]
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).parent / "results" / "selection-round20")
-    args = parser.parse_args()
-    rows = []
-    for name in SETS:
-        for seed in map(int, args.seeds.split(",")):
-            rows += cell(name, seed)
-            write_table(args.out / "validation.csv", pd.DataFrame(rows))
-            print(f"{name} / {seed}: done", flush=True)
+    args, table = grid(cell, __doc__.splitlines()[0], "selection-round20", sets=SETS,
+                       protocols="given", seeds="0,1,2")
     lines = [f"# Round 20: a peer's directed pairs scored as listed (GENELink's splits, seeds "
              f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/"
              f"select_directed_given.py --seeds {args.seeds}`", "",
-             *mean_sd_markdown(pd.DataFrame(rows), ["dataset", "list", "method"], SHOWN)]
+             *mean_sd_markdown(table, ["dataset", "list", "method"], SHOWN)]
     write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
     print("\n".join(lines))
 

@@ -1,7 +1,7 @@
 """Model selection, round 19 (issue 22), on VALIDATION pairs only: on a regulator-balanced split,
 fit the last layer on pairs drawn as the list is.
 
-    .venv/bin/python benchmarks/select_layer_negatives.py [--seeds 0,1,2] [--out DIR]
+    .venv/bin/python benchmarks/select_layer_negatives.py [--seeds 0,1,2] [--sets ...] [--out DIR]
 
 On GENELink's regulator-balanced splits (non-specific and STRING networks) the default fits its
 class-balanced layer over (ranker, SVM) on the peer's validation pairs, whose negatives match
@@ -20,12 +20,9 @@ Writes validation.csv / .md.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 from select_rank_layer import stratified_half
+from select_ranker import grid
 from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
 
@@ -35,7 +32,7 @@ from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.prior_shift import RegulatorPrior
 from gnt_core.science.splits import PairSet, pair_keys
 from gnt_core.science.stacking import Stacker
-from gnt_core.store.storage import write_bytes, write_table
+from gnt_core.store.storage import write_bytes
 
 SETS = ["beeline-mdc/nonspecific", "beeline-mesc/nonspecific", "beeline-mesc/string"]
 SHOWN = ("auroc", "auprc_ratio", "p_at_10", "p_at_25", "p_at_50", "p_at_100", "reg_auroc")
@@ -53,8 +50,8 @@ def peer_half(val: PairSet, positives: np.ndarray, n_genes: int, seed: int) -> P
     return PairSet(val.pairs[keep], val.labels[keep])
 
 
-def cell(name: str, seed: int) -> list[dict]:
-    data, settings, split, natural, _ = natural_prevalence_split(name, "given", seed)
+def cell(name: str, protocol: str, seed: int) -> list[dict]:
+    data, settings, split, natural, _ = natural_prevalence_split(name, protocol, seed)
     model = GNTLinkPredictor.from_settings(settings).fit(
         data.expression, split.train, split.val, ranker_negatives=split.ranker_negatives)
     assert model.prior_ is not None, "GENELink's split of this set is regulator-balanced"
@@ -75,28 +72,18 @@ def cell(name: str, seed: int) -> list[dict]:
             listed[scored])
     scores["layer on the peer's pairs + prior shift (default)"] = default
     scores["layer on the natural validation universe"] = candidate
-    return [{"dataset": name, "seed": seed, "method": method,
+    return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
              **evaluation_metrics(natural.labels, s, natural.pairs[:, 0])}
             for method, s in scores.items()]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).parent / "results" / "selection-round19")
-    args = parser.parse_args()
-    rows = []
-    for name in SETS:
-        for seed in map(int, args.seeds.split(",")):
-            rows += cell(name, seed)
-            write_table(args.out / "validation.csv", pd.DataFrame(rows))
-            print(f"{name} / {seed}: done", flush=True)
+    args, table = grid(cell, __doc__.splitlines()[0], "selection-round19", sets=SETS,
+                       protocols="given", seeds="0,1,2")
     lines = [f"# Round 19: the layer of a regulator-balanced split fitted on the natural "
              f"validation universe (GENELink's splits, seeds {args.seeds})", "",
              f"Command: `.venv/bin/python benchmarks/select_layer_negatives.py --seeds "
-             f"{args.seeds}`", "", *mean_sd_markdown(pd.DataFrame(rows), ["dataset", "method"],
-                                                     SHOWN)]
+             f"{args.seeds}`", "", *mean_sd_markdown(table, ["dataset", "method"], SHOWN)]
     write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
     print("\n".join(lines))
 

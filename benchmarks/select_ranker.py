@@ -136,13 +136,16 @@ def layered_rows(name: str, protocol: str, seed: int, model: GNTLinkPredictor, v
             for method, s in scores.items()]
 
 
-def grid(cell, description: str, round_name: str) -> tuple[argparse.Namespace, pd.DataFrame]:
-    """The command line of a selection round, and `cell(set, protocol, seed)`'s rows over its
-    grid (validation.csv rewritten after each cell)."""
+def grid(cell, description: str, round_name: str, *, sets: list[str] = SETS,
+         protocols: str = "candidates,given", seeds: str = "0,1"
+         ) -> tuple[argparse.Namespace, pd.DataFrame]:
+    """The command line of a selection round (its defaults: `sets`, `protocols`, `seeds`), and
+    `cell(set, protocol, seed)`'s rows over its grid (validation.csv rewritten after each
+    cell)."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--seeds", default="0,1")
-    parser.add_argument("--sets", default=",".join(SETS))
-    parser.add_argument("--protocols", default="candidates,given")
+    parser.add_argument("--seeds", default=seeds)
+    parser.add_argument("--sets", default=",".join(sets))
+    parser.add_argument("--protocols", default=protocols)
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).parent / "results" / round_name)
     args = parser.parse_args()
