@@ -43,6 +43,7 @@ PAIRS = {  # training set: references (other networks of the same cells)
     "beeline-mesc/nonspecific": ["beeline-mesc/specific", "beeline-mesc/string"],
     "beeline-mesc/string": ["beeline-mesc/specific", "beeline-mesc/nonspecific"],
     "beeline-mdc/nonspecific": ["beeline-mdc/specific"],
+    "beeline-mesc/specific": ["beeline-mesc/string"],  # STRING is not built from TRRUST
 }
 METHODS = ("gnt", "gne_mlp", "ranker", "paths", "degree", "pcc")
 TOPS = (100, 1000)
