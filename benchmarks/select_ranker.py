@@ -159,14 +159,22 @@ def grid(cell, description: str, round_name: str, *, sets: list[str] = SETS,
     return args, pd.DataFrame(rows)
 
 
-def main() -> None:
-    args, table = grid(cell, __doc__.splitlines()[0], "selection-round11")
-    lines = [f"# Round 11: the ranker for the top of the list, validation pairs only (seeds "
-             f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/select_ranker.py "
-             f"--seeds {args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
+def write_validation(args: argparse.Namespace, table: pd.DataFrame, title: str,
+                     script: str) -> None:
+    """A round's validation.md: "# {title}, validation pairs only (seeds …)", the command that
+    made it (`script` with the grid's arguments), and the mean ± sd table."""
+    lines = [f"# {title}, validation pairs only (seeds {args.seeds})", "",
+             f"Command: `.venv/bin/python benchmarks/{script} --seeds {args.seeds} --sets "
+             f"{args.sets} --protocols {args.protocols}`", "",
              "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
              *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
     write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+
+
+def main() -> None:
+    args, table = grid(cell, __doc__.splitlines()[0], "selection-round11")
+    write_validation(args, table, "Round 11: the ranker for the top of the list",
+                     "select_ranker.py")
 
 
 if __name__ == "__main__":

@@ -24,14 +24,11 @@ GNT is not fitted (the ranker does not use it). Writes validation.csv / .md.
 from __future__ import annotations
 
 import numpy as np
-from select_ranker import SHOWN, free_predictor_cell, grid
-from tables import mean_sd_markdown
+from select_ranker import free_predictor_cell, grid, write_validation
 
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.pair_evidence import ExpressionEvidence, NetworkEvidence
 from gnt_core.science.ranker import TopRanker, edge_folds
-from gnt_core.store.storage import write_bytes
-from gnt_core.vocabulary import METRIC_LABELS
 
 
 def scored_as_fitted(ranker: TopRanker, edges: np.ndarray, n_genes: int,
@@ -60,12 +57,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 def main() -> None:
     args, table = grid(cell, __doc__.splitlines()[0], "selection-round15")
-    lines = [f"# Round 15: the ranker's fold shift, validation pairs only (seeds {args.seeds})",
-             "", f"Command: `.venv/bin/python benchmarks/select_ranker_folds.py --seeds "
-             f"{args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
-             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
-             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
-    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+    write_validation(args, table, "Round 15: the ranker's fold shift", "select_ranker_folds.py")
 
 
 if __name__ == "__main__":

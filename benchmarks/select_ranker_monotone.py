@@ -23,15 +23,12 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from select_ranker import SHOWN, free_predictor_cell, grid
-from tables import mean_sd_markdown
+from select_ranker import free_predictor_cell, grid, write_validation
 
 from gnt_core.science import ranker as ranker_module
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.pair_evidence import EVIDENCE_FEATURES
 from gnt_core.science.ranker import TopRanker
-from gnt_core.store.storage import write_bytes
-from gnt_core.vocabulary import METRIC_LABELS
 
 RISING = ("common_neighbours", "adamic_adar", "resource_allocation", "jaccard", "l3_undirected",
           "pagerank", "shared_regulators", "shared_targets", "two_paths", "l3", "l3_normalised",
@@ -63,12 +60,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 def main() -> None:
     args, table = grid(cell, __doc__.splitlines()[0], "selection-round16")
-    lines = [f"# Round 16: monotone trees, validation pairs only (seeds {args.seeds})",
-             "", f"Command: `.venv/bin/python benchmarks/select_ranker_monotone.py --seeds "
-             f"{args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
-             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
-             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
-    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+    write_validation(args, table, "Round 16: monotone trees", "select_ranker_monotone.py")
 
 
 if __name__ == "__main__":

@@ -28,14 +28,11 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
-from select_ranker import SHOWN, grid
+from select_ranker import grid, write_validation
 from select_ranker_monotone import variant_rows
-from tables import mean_sd_markdown
 
 from gnt_core.science import ranker as ranker_module
 from gnt_core.science.pair_evidence import EVIDENCE_FEATURES
-from gnt_core.store.storage import write_bytes
-from gnt_core.vocabulary import METRIC_LABELS
 
 UNBAGGED = {k: v for k, v in ranker_module.TREE_PARAMS.items()
             if k not in ("bagging_fraction", "bagging_freq")}  # bagging would cut the lists
@@ -93,12 +90,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 def main() -> None:
     args, table = grid(cell, __doc__.splitlines()[0], "selection-round17")
-    lines = [f"# Round 17: a ranking objective, validation pairs only (seeds {args.seeds})",
-             "", f"Command: `.venv/bin/python benchmarks/select_ranker_objective.py --seeds "
-             f"{args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
-             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
-             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
-    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+    write_validation(args, table, "Round 17: a ranking objective", "select_ranker_objective.py")
 
 
 if __name__ == "__main__":

@@ -26,14 +26,11 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from select_ranker import SHOWN, free_predictor_cell, grid
+from select_ranker import free_predictor_cell, grid, write_validation
 from select_ranker_folds import scored_as_fitted
-from tables import mean_sd_markdown
 
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.ranker import FoldShift, TopRanker
-from gnt_core.store.storage import write_bytes
-from gnt_core.vocabulary import METRIC_LABELS
 
 
 def cell(name: str, protocol: str, seed: int) -> list[dict]:
@@ -53,12 +50,8 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 def main() -> None:
     args, table = grid(cell, __doc__.splitlines()[0], "selection-round18")
-    lines = [f"# Round 18: the fold shift by quantile matching, validation pairs only (seeds "
-             f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/select_ranker_shift.py "
-             f"--seeds {args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
-             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
-             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
-    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+    write_validation(args, table, "Round 18: the fold shift by quantile matching",
+                     "select_ranker_shift.py")
 
 
 if __name__ == "__main__":

@@ -23,14 +23,11 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from select_ranker import SHOWN, free_predictor_cell, grid
-from tables import mean_sd_markdown
+from select_ranker import free_predictor_cell, grid, write_validation
 
 from gnt_core.science import ranker as ranker_module
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.ranker import TopRanker
-from gnt_core.store.storage import write_bytes
-from gnt_core.vocabulary import METRIC_LABELS
 
 VARIANTS = {  # name: (tree parameters replaced, trees, bags)
     "ranker (default)": ({}, ranker_module.TREES, ranker_module.RANKER_BAGS),
@@ -58,12 +55,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 def main() -> None:
     args, table = grid(cell, __doc__.splitlines()[0], "selection-round21", seeds="0,1,2")
-    lines = [f"# Round 21: the ranker's trees and bags, validation pairs only (seeds "
-             f"{args.seeds})", "", f"Command: `.venv/bin/python benchmarks/select_ranker_trees.py "
-             f"--seeds {args.seeds} --sets {args.sets} --protocols {args.protocols}`", "",
-             "Columns: " + ", ".join(METRIC_LABELS.get(m, m) for m in SHOWN) + ".", "",
-             *mean_sd_markdown(table, ["dataset", "protocol", "method"], SHOWN)]
-    write_bytes(args.out / "validation.md", ("\n".join(lines) + "\n").encode())
+    write_validation(args, table, "Round 21: the ranker's trees and bags", "select_ranker_trees.py")
 
 
 if __name__ == "__main__":
