@@ -1,6 +1,8 @@
 """The ranker for the top of the list: its evidence columns by hand, cross-fitting, the saved
 text model, direction, and what it measurably does on real data."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
@@ -148,8 +150,30 @@ def test_the_ranker_saves_as_text_and_loads_the_same(demo, tmp_path):
         ranker(network, evidence, split.test.pairs))
     flipped = ranker(network, evidence, split.test.pairs[:, ::-1])
     assert flipped == pytest.approx(ranker(network, evidence, split.test.pairs))  # unordered
+    assert again.neighbourhood_weight == ranker.neighbourhood_weight == 1.0
+    older = {k: v for k, v in ranker.to_arrays().items() if k != "neighbourhood_weight"}
+    assert TopRanker.from_arrays(older).neighbourhood_weight == 0.0  # ranked as it was
     with pytest.raises(ValueError, match="older GNT Explorer"):
         TopRanker.from_arrays({"coef": np.zeros(2)})
+
+
+def test_the_neighbourhood_prior_adds_log_one_plus_adamic_adar(demo):
+    split = split_pairs(demo.edges, demo.n_genes, protocol="candidates", seed=0,
+                        regulators=demo.regulators)
+    evidence = ExpressionEvidence.from_expression(demo.expression)
+    ranker = TopRanker.fit(split.train, evidence, split.ranker_negatives, bags=1,
+                           neighbourhood_weight=2.0)
+    network = ranker.network(split.train.positives, demo.n_genes)
+    pairs = split.test.pairs
+    adamic_adar = pair_evidence(network, evidence, pairs)[:, EVIDENCE_FEATURES.index(
+        "adamic_adar")]
+    assert (adamic_adar > 0).any()
+    without = replace(ranker, neighbourhood_weight=0.0)
+    assert ranker.directed(network, evidence, pairs) == pytest.approx(
+        without.directed(network, evidence, pairs) + 2.0 * np.log1p(adamic_adar))
+    contributions = ranker.contributions(network, evidence, pairs[:20])
+    assert contributions.sum(axis=1) == pytest.approx(
+        ranker.directed(network, evidence, pairs[:20]), abs=1e-6)
 
 
 def test_scores_in_small_blocks_equal_scores_at_once(demo, monkeypatch):
