@@ -43,12 +43,11 @@ WEIGHTS = (0.0, 0.5, 1.0, 2.0)  # 0: the ranker of rounds 11–21; 1: the defaul
 TOPS = (100, 1000)
 
 
-def analog_hits(name: str, genes: list[str], pairs: np.ndarray, negative: np.ndarray,
-                scores: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
-    """Per method, the analog reference's edges among its top novel pairs."""
-    if name not in ANALOGS:
-        return {}
-    reference, known = reference_edges(ANALOGS[name])
+def analog_hits(reference_name: str, genes: list[str], pairs: np.ndarray, negative: np.ndarray,
+                scores: dict[str, np.ndarray], column: str = "analog"
+                ) -> dict[str, dict[str, float]]:
+    """Per method, the reference's edges among its top novel pairs (`{column}_top_{k}`)."""
+    reference, known = reference_edges(reference_name)
     symbols = np.array([g.upper() for g in genes])
     novel = pairs[negative]
     held = np.isin(symbols[novel], list(known)).all(axis=1)
@@ -57,7 +56,7 @@ def analog_hits(name: str, genes: list[str], pairs: np.ndarray, negative: np.nda
     for method, s in scores.items():
         order = np.argsort(-s[negative], kind="stable")
         order = order[held[order]]
-        out[method] = {f"analog_top_{k}": float(hit[order[:k]].sum()) for k in TOPS}
+        out[method] = {f"{column}_top_{k}": float(hit[order[:k]].sum()) for k in TOPS}
     return out
 
 
@@ -70,7 +69,8 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     for weight in WEIGHTS:
         scores[f"ranker, weight {weight:g}"] = replace(ranker, neighbourhood_weight=weight)(
             network, evidence, listed.pairs)
-    hits = analog_hits(name, data.genes, listed.pairs, listed.labels == 0, scores)
+    hits = analog_hits(ANALOGS[name], data.genes, listed.pairs, listed.labels == 0,
+                       scores) if name in ANALOGS else {}
     return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
              **evaluation_metrics(listed.labels, s, listed.pairs[:, 0]), **hits.get(method, {})}
             for method, s in scores.items()]

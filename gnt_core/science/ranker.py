@@ -21,8 +21,12 @@ The trees learn what the held-out edges of ONE network look like. Edges that net
 but another assay or the literature holds look otherwise: among novel pairs, the pairs whose
 genes share many neighbours are the ones other references hold (round 22 in
 benchmarks/RESULTS.md), and the trees, fitted to the network's own edges, give that little
-weight. So each directed log-odds adds `neighbourhood_weight` · log(1 + Adamic–Adar) of the
-pair: a fixed prior, odds times (1 + AA) at the default weight 1, never fitted to the network.
+weight. So each directed log-odds adds `neighbourhood_weight` · F(AA): F(AA) the share of the
+universe's pairs with a shared neighbourhood (a sample of REFERENCE_PAIRS, on the training
+network as the ranker sees it) whose Adamic–Adar is at most the pair's, 0 without a shared
+neighbour. A fixed prior, never fitted to the edges; through F the same for a pair at the same
+place in its network, whatever the network's density (round 23: round 22's log(1 + AA), with
+no ceiling, pushed pairs of hubs of dense ChIP networks above the trees' surest edges).
 
 An unordered pair {i, j} (how the evaluation and the candidate table count a pair) is an edge
 when either direction is: its score is the log-odds of "i → j or j → i", the two directions
@@ -32,7 +36,7 @@ taken as independent, where both genes can regulate, else of i → j alone.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import expit, logit
@@ -58,8 +62,9 @@ TREES = 300
 MANY_ROWS = 200_000  # below this one thread is as fast, and never stalls on a busy machine
 SCORE_BLOCK_PAIRS = 1 << 18  # pairs whose evidence rows are held at once when scoring
 REFERENCE_PAIRS = 20_000  # universe pairs whose quantiles fit the FoldShift maps
-NEIGHBOURHOOD_WEIGHT = 1.0  # log-odds per unit of log(1 + Adamic–Adar); chosen in round 22
+NEIGHBOURHOOD_WEIGHT = 3.0  # log-odds at the top of the Adamic–Adar distribution; round 23
 ADAMIC_ADAR = EVIDENCE_FEATURES.index("adamic_adar")
+NETWORK_ADAMIC_ADAR = NETWORK_COLUMNS.index("adamic_adar")
 REVERSED_NETWORK_COLUMNS = [NETWORK_COLUMNS.index(REVERSED.get(name, name))
                             for name in NETWORK_COLUMNS]
 
@@ -73,6 +78,9 @@ class TopRanker:
     folds: int = RANKER_FOLDS
     seed: int = 0  # with `folds`, which fold each training edge was held out in
     neighbourhood_weight: float = NEIGHBOURHOOD_WEIGHT
+    # ascending Adamic–Adar > 0 of universe pairs on the training network: F's sample; None
+    # for a run ranked in round 22, whose prior was weight · log(1 + AA)
+    neighbourhood_reference: np.ndarray | None = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def fit(cls, train: PairSet, expression: ExpressionEvidence,
@@ -91,13 +99,22 @@ class TopRanker:
             rows, labels, weights = cross_fitted_rows(train.positives, negatives, expression,
                                                       can_regulate, folds, seed * 1009 + bag)
             models.append(_fit_trees(rows, labels, weights, seed * 1009 + bag))
-        return cls(models, can_regulate, folds, seed, neighbourhood_weight)
+        ranker = cls(models, can_regulate, folds, seed, neighbourhood_weight)
+        sample = universe_sample(can_regulate, REFERENCE_PAIRS, seed)
+        adamic_adar = ranker.network(train.positives, n_genes).features(sample)[
+            :, NETWORK_ADAMIC_ADAR]
+        ranker.neighbourhood_reference = np.sort(adamic_adar[adamic_adar > 0])
+        return ranker
 
     def network(self, edges: np.ndarray, n_genes: int) -> TrainingNetwork:
         """The training network `edges` (the training positives, in fitting order) as this
-        ranker scores pairs on it."""
-        return TrainingNetwork(np.asarray(edges), n_genes, self.folds, self.seed,
-                               self.can_regulate)
+        ranker scores pairs on it (the one built for the same edges, kept: it is built once)."""
+        edges = np.asarray(edges)
+        kept = self.__dict__.get("_network")
+        if kept is None or kept.n_genes != n_genes or not np.array_equal(kept.edges, edges):
+            kept = self.__dict__["_network"] = TrainingNetwork(
+                edges, n_genes, self.folds, self.seed, self.can_regulate)
+        return kept
 
     def directed(self, network: NetworkEvidence, expression: ExpressionEvidence,
                  pairs: np.ndarray) -> np.ndarray:
@@ -147,7 +164,12 @@ class TopRanker:
 
     def _neighbourhood_prior(self, rows: np.ndarray) -> np.ndarray:
         """The log-odds the pairs' shared neighbourhood adds (see the module docstring)."""
-        return self.neighbourhood_weight * np.log1p(rows[:, ADAMIC_ADAR])
+        adamic_adar = rows[:, ADAMIC_ADAR]
+        reference = self.neighbourhood_reference
+        if reference is None:
+            return self.neighbourhood_weight * np.log1p(adamic_adar)
+        share = np.searchsorted(reference, adamic_adar, side="right") / max(len(reference), 1)
+        return self.neighbourhood_weight * np.where(adamic_adar > 0, share, 0.0)
 
     def __call__(self, network: NetworkEvidence, expression: ExpressionEvidence,
                  pairs: np.ndarray) -> np.ndarray:
@@ -173,7 +195,8 @@ class TopRanker:
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"ranker_models": np.array(self.models), "can_regulate": self.can_regulate,
                 "ranker_folds": np.array([self.folds, self.seed]),
-                "neighbourhood_weight": np.array(self.neighbourhood_weight)}
+                "neighbourhood_share_weight": np.array(self.neighbourhood_weight),
+                "neighbourhood_reference": self.neighbourhood_reference}
 
     @classmethod
     def from_arrays(cls, arrays) -> TopRanker:
@@ -182,10 +205,14 @@ class TopRanker:
                              "without the ranker for the top of the list). Train the run "
                              "again.")
         folds, seed = map(int, arrays["ranker_folds"])
-        weight = float(arrays["neighbourhood_weight"]) if "neighbourhood_weight" in arrays \
-            else 0.0  # ranked before round 22: scored as it was
-        return cls([str(text) for text in arrays["ranker_models"]],
-                   np.asarray(arrays["can_regulate"], dtype=bool), folds, seed, weight)
+        fitted = [str(text) for text in arrays["ranker_models"]], np.asarray(
+            arrays["can_regulate"], dtype=bool), folds, seed
+        if "neighbourhood_share_weight" in arrays:
+            return cls(*fitted, float(arrays["neighbourhood_share_weight"]),
+                       np.asarray(arrays["neighbourhood_reference"], dtype=float))
+        if "neighbourhood_weight" in arrays:  # ranked in round 22: scored as it was
+            return cls(*fitted, float(arrays["neighbourhood_weight"]), None)
+        return cls(*fitted, 0.0)  # ranked before round 22, without a prior
 
 
 @dataclass
