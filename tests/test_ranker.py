@@ -156,7 +156,9 @@ def test_the_ranker_saves_as_text_and_loads_the_same(demo, tmp_path):
     older = {k: v for k, v in arrays.items() if not k.startswith("neighbourhood")}
     assert TopRanker.from_arrays(older).neighbourhood_weight == 0.0  # ranked as it was
     round_22 = older | {"neighbourhood_weight": np.array(1.0)}
-    assert TopRanker.from_arrays(round_22).neighbourhood_reference is None  # log(1 + AA)
+    loaded_22 = TopRanker.from_arrays(round_22)
+    assert loaded_22.neighbourhood_reference is None  # log(1 + AA), and saved so again:
+    assert TopRanker.from_arrays(loaded_22.to_arrays()).neighbourhood_reference is None
     with pytest.raises(ValueError, match="older GNT Explorer"):
         TopRanker.from_arrays({"coef": np.zeros(2)})
 

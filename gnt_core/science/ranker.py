@@ -193,10 +193,11 @@ class TopRanker:
                         strict=True))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
+        weight, reference = np.array(self.neighbourhood_weight), self.neighbourhood_reference
+        prior = ({"neighbourhood_weight": weight} if reference is None else  # round 22's
+                 {"neighbourhood_share_weight": weight, "neighbourhood_reference": reference})
         return {"ranker_models": np.array(self.models), "can_regulate": self.can_regulate,
-                "ranker_folds": np.array([self.folds, self.seed]),
-                "neighbourhood_share_weight": np.array(self.neighbourhood_weight),
-                "neighbourhood_reference": self.neighbourhood_reference}
+                "ranker_folds": np.array([self.folds, self.seed]), **prior}
 
     @classmethod
     def from_arrays(cls, arrays) -> TopRanker:
