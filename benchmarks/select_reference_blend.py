@@ -14,9 +14,10 @@ one network, gives little weight. Variants, each the ranker alone (the stack wit
 not fitted), scored on round 11's candidates validation list:
 
 - Adamic–Adar alone (log(1 + AA) on the training network, as the ranker sees it);
-- the ranker whose directed log-odds add w · log(1 + AA) (TopRanker.neighbourhood_weight), w =
-  0 (the ranker of rounds 11–21), 0.5, 1 (the default since this round) and 2: one fit, the
-  weight changed at scoring.
+- the ranker whose directed log-odds add w · log(1 + AA) (TopRanker.neighbourhood_weight with
+  no neighbourhood_reference), w = 0 (the ranker of rounds 11–21), 0.5, 1 (round 22's
+  default; round 23 changed the shape, select_prior_shape.py) and 2: one fit, the weight
+  changed at scoring.
 
 Rows: validation metrics on every set; on the analog sets, the other reference's edges among
 the top 100 / 1,000 of the list's negatives (novel pairs: unknown to training and validation;
@@ -39,7 +40,7 @@ from gnt_core.store.storage import write_bytes
 
 ANALOGS = {"beeline-mesc/specific": "beeline-mesc/string",  # neither is built from TRRUST
            "beeline-mesc/string": "beeline-mesc/specific"}
-WEIGHTS = (0.0, 0.5, 1.0, 2.0)  # 0: the ranker of rounds 11–21; 1: the default
+WEIGHTS = (0.0, 0.5, 1.0, 2.0)  # 0: the ranker of rounds 11–21; 1: round 22's default
 TOPS = (100, 1000)
 
 
@@ -67,8 +68,8 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     adamic_adar = pair_evidence(network, evidence, listed.pairs)[:, ADAMIC_ADAR]
     scores["adamic-adar"] = np.log1p(adamic_adar)
     for weight in WEIGHTS:
-        scores[f"ranker, weight {weight:g}"] = replace(ranker, neighbourhood_weight=weight)(
-            network, evidence, listed.pairs)
+        logged = replace(ranker, neighbourhood_weight=weight, neighbourhood_reference=None)
+        scores[f"ranker, weight {weight:g}"] = logged(network, evidence, listed.pairs)
     hits = analog_hits(ANALOGS[name], data.genes, listed.pairs, listed.labels == 0,
                        scores) if name in ANALOGS else {}
     return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
