@@ -192,9 +192,11 @@ def test_beeline_evaluation_set_holds_only_the_test_and_scores_as_the_run(tmp_pa
     figure = bleval_auprc(ranked, reference)
     assert f"BLEval's AUPRC on them: {figure:.4f} directed" in printed
     directed = float(printed.split("directed test AUPRC: ")[1].split(")")[0])
-    assert abs(figure - directed) < 0.01
+    # the same ranking, two estimators of its area: Davis–Goadrich's interpolation (BLEval)
+    # and average precision's steps (the run) differ by about 0.01 on the demo's 48 test edges
+    assert abs(figure - directed) < 0.02
     undirected = bleval_auprc(ranked, reference, directed=False)
     own = float(printed.split("own test AUPRC: ")[1].split(")")[0])
     assert own == pytest.approx(run.metrics.test["gnt"]["auprc"], abs=5e-5)
-    assert abs(undirected - own) < 0.01  # BLEval's undirected mode: the run's own question
+    assert abs(undirected - own) < 0.02  # BLEval's undirected mode: the run's own question
     assert main(["score", str(run_dir), "--format", "csv", "--evaluation-set", str(out)]) == 2
