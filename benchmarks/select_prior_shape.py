@@ -98,7 +98,14 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     quantiles = np.sort(universe[universe > 0])
     for label, variant in variants(ranker, quantiles).items():
         scores[label] = variant(network, evidence, listed.pairs)
-    hits = [analog_hits(reference, data.genes, listed.pairs, listed.labels == 0, scores,
+    return analog_rows(name, protocol, seed, data.genes, listed, scores)
+
+
+def analog_rows(name: str, protocol: str, seed: int, genes: list[str], listed,
+                scores: dict[str, np.ndarray]) -> list[dict]:
+    """One row per method: its validation metrics on the listed pairs and, where `name` has
+    analogs, each other reference's edges among its top novel pairs."""
+    hits = [analog_hits(reference, genes, listed.pairs, listed.labels == 0, scores,
                         reference.split("/")[1]) for reference in ANALOGS.get(name, ())]
     return [{"dataset": name, "protocol": protocol, "seed": seed, "method": method,
              **evaluation_metrics(listed.labels, s, listed.pairs[:, 0]),
@@ -110,10 +117,16 @@ def main() -> None:
     args, table = grid(cell, __doc__.splitlines()[0], "selection-round23", seeds="0,1,2")
     write_validation(args, table, "Round 23: the shape of the neighbourhood prior",
                      "select_prior_shape.py")
-    lines = [f"# Round 23: the other references' edges among the top novel pairs (seeds "
+    write_analog(args, table, "Round 23")
+
+
+def write_analog(args, table, title: str) -> None:
+    """analog.md: per analog (set → other reference) its edges among each method's top novel
+    pairs, mean ± sd over seeds."""
+    lines = [f"# {title}: the other references' edges among the top novel pairs (seeds "
              f"{args.seeds})", ""]
     for name, references in ANALOGS.items():
-        for reference in references:
+        for reference in references if name in set(table["dataset"]) else ():
             shown = tuple(f"{reference.split('/')[1]}_top_{k}" for k in TOPS)
             lines += [f"## {name} → {reference}", "", *mean_sd_markdown(
                 table[table["dataset"] == name], ["protocol", "method"], shown), ""]
