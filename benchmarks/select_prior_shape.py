@@ -113,11 +113,18 @@ def analog_rows(name: str, protocol: str, seed: int, genes: list[str], listed,
             for method, s in scores.items()]
 
 
+def analog_round(cell, description: str, round_name: str, label: str, title: str,
+                 script: str, protocols: str = "candidates,given") -> None:
+    """A selection round with analogs: `cell` over its grid (seeds 0–2 by default), then
+    validation.md ("{label}: {title}") and analog.md."""
+    args, table = grid(cell, description, round_name, seeds="0,1,2", protocols=protocols)
+    write_validation(args, table, f"{label}: {title}", script)
+    write_analog(args, table, label)
+
+
 def main() -> None:
-    args, table = grid(cell, __doc__.splitlines()[0], "selection-round23", seeds="0,1,2")
-    write_validation(args, table, "Round 23: the shape of the neighbourhood prior",
-                     "select_prior_shape.py")
-    write_analog(args, table, "Round 23")
+    analog_round(cell, __doc__.splitlines()[0], "selection-round23", "Round 23",
+                 "the shape of the neighbourhood prior", "select_prior_shape.py")
 
 
 def write_analog(args, table, title: str) -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.stats import rankdata
-from select_prior_shape import analog_rows, write_analog
-from select_ranker import free_predictor_cell, grid, write_validation
+from select_prior_shape import analog_round, analog_rows
+from select_ranker import free_predictor_cell
 
 from gnt_core.science.ranker import TopRanker
 
@@ -36,11 +36,8 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 
 def main() -> None:
-    args, table = grid(cell, __doc__.splitlines()[0], "selection-round24-fusion",
-                       seeds="0,1,2", protocols="candidates")
-    write_validation(args, table, "Round 24c: the ranker fused with L3",
-                     "select_rank_fusion.py")
-    write_analog(args, table, "Round 24c")
+    analog_round(cell, __doc__.splitlines()[0], "selection-round24-fusion", "Round 24c",
+                 "the ranker fused with L3", "select_rank_fusion.py", protocols="candidates")
 
 
 if __name__ == "__main__":

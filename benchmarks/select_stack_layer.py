@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.stats import chi2
-from select_prior_shape import analog_rows, write_analog
-from select_ranker import grid, layered, validation_list, write_validation
+from select_prior_shape import analog_round, analog_rows
+from select_ranker import layered, validation_list
 from select_top_of_list import natural_prevalence_split
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
@@ -82,10 +82,8 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 
 def main() -> None:
-    args, table = grid(cell, __doc__.splitlines()[0], "selection-round24", seeds="0,1,2")
-    write_validation(args, table, "Round 24: the stacking layer's SVM weight",
-                     "select_stack_layer.py")
-    write_analog(args, table, "Round 24")
+    analog_round(cell, __doc__.splitlines()[0], "selection-round24", "Round 24",
+                 "the stacking layer's SVM weight", "select_stack_layer.py")
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.stats import rankdata
-from select_prior_shape import analog_rows, write_analog
-from select_ranker import free_predictor_cell, grid, write_validation
+from select_prior_shape import analog_round, analog_rows
+from select_ranker import free_predictor_cell
 
 
 def target_in_degree(pairs: np.ndarray, edges: np.ndarray, n_genes: int,
@@ -46,11 +46,8 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
 
 
 def main() -> None:
-    args, table = grid(cell, __doc__.splitlines()[0], "selection-round24-degree",
-                       seeds="0,1,2", protocols="candidates")
-    write_validation(args, table, "Round 24b: the target's in-degree",
-                     "select_target_degree.py")
-    write_analog(args, table, "Round 24b")
+    analog_round(cell, __doc__.splitlines()[0], "selection-round24-degree", "Round 24b",
+                 "the target's in-degree", "select_target_degree.py", protocols="candidates")
 
 
 if __name__ == "__main__":
