@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 from select_rank_layer import stratified_half
-from select_ranker import grid
+from select_ranker import free_scores, grid
 from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
 
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.metrics import evaluation_metrics
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.prior_shift import RegulatorPrior
@@ -56,8 +55,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
         data.expression, split.train, split.val, ranker_negatives=split.ranker_negatives)
     assert model.prior_ is not None, "GENELink's split of this set is regulator-balanced"
     listed = inputs_of(model, natural.pairs)
-    scores = {m: BASELINE_FUNCTIONS[m](natural.pairs, data.expression, split.train.positives,
-                                       seed) for m in ("degree", "pcc", "paths")}
+    scores = free_scores(natural.pairs, data, split.train.positives, seed)
     scores["ranker alone"] = listed[:, 0]
     default, candidate = np.empty(len(natural)), np.empty(len(natural))
     half = stratified_half(natural.labels, seed)

@@ -122,11 +122,6 @@ def analog_round(cell, description: str, round_name: str, label: str, title: str
     write_analog(args, table, label)
 
 
-def main() -> None:
-    analog_round(cell, __doc__.splitlines()[0], "selection-round23", "Round 23",
-                 "the shape of the neighbourhood prior", "select_prior_shape.py")
-
-
 def write_analog(args, table, title: str) -> None:
     """analog.md: per analog (set → other reference) its edges among each method's top novel
     pairs, mean ± sd over seeds."""
@@ -138,6 +133,11 @@ def write_analog(args, table, title: str) -> None:
             lines += [f"## {name} → {reference}", "", *mean_sd_markdown(
                 table[table["dataset"] == name], ["protocol", "method"], shown), ""]
     (args.out / "analog.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    analog_round(cell, __doc__.splitlines()[0], "selection-round23", "Round 23",
+                 "the shape of the neighbourhood prior", "select_prior_shape.py")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,13 @@ def validation_list(data, split) -> PairSet:
                    np.r_[np.ones(len(positives)), np.zeros(len(unknown))].astype(np.int8))
 
 
+def free_scores(pairs: np.ndarray, data, train_positives: np.ndarray, seed: int
+                ) -> dict[str, np.ndarray]:
+    """The free predictors' scores of `pairs` (degree, |PCC|, L3), by name."""
+    return {m: BASELINE_FUNCTIONS[m](pairs, data.expression, train_positives, seed)
+            for m in ("degree", "pcc", "paths")}
+
+
 def free_predictor_cell(name: str, protocol: str, seed: int):
     """(data, split, listed, expression evidence, scores): one cell's validation list and the
     free predictors' scores on it, for the rounds that compare rankers alone."""
@@ -70,8 +77,7 @@ def free_predictor_cell(name: str, protocol: str, seed: int):
     data, _, split, _, _ = natural_prevalence_split(name, protocol, seed)
     listed = validation_list(data, split)
     evidence = ExpressionEvidence.from_expression(data.expression, seed)
-    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, split.train.positives,
-                                       seed) for m in ("degree", "pcc", "paths")}
+    scores = free_scores(listed.pairs, data, split.train.positives, seed)
     return data, split, listed, evidence, scores
 
 
@@ -112,8 +118,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     model = GNTLinkPredictor.from_settings(settings).fit(
         data.expression, split.train, split.val, ranker_negatives=split.ranker_negatives)
     listed = validation_list(data, split)
-    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, split.train.positives,
-                                       seed) for m in ("degree", "pcc", "paths")}
+    scores = free_scores(listed.pairs, data, split.train.positives, seed)
     scores["svm alone"] = model.svm_decision(listed.pairs)
     scores["ranker alone (20 per positive)"] = model.ranker_score(listed.pairs)
     fewer = split.ranker_negatives[:5 * int(split.train.labels.sum())]

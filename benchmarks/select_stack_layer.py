@@ -27,12 +27,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import chi2
 from select_prior_shape import analog_round, analog_rows
-from select_ranker import layered, validation_list
+from select_ranker import free_scores, layered, validation_list
 from select_top_of_list import natural_prevalence_split
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.splits import is_regulator_balanced, layer_pairs
 from gnt_core.science.stacking import Stacker
@@ -70,8 +69,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     listed = validation_list(data, split)
     natural = is_regulator_balanced(split.train, data.n_genes) and len(split.layer_negatives)
     fitted = layer_pairs(split.val, split.layer_negatives) if natural else split.val
-    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, split.train.positives,
-                                       seed) for m in ("degree", "pcc", "paths")}
+    scores = free_scores(listed.pairs, data, split.train.positives, seed)
     scores["ranker alone"] = model.ranker_score(listed.pairs)
     layers = {"stack": lambda x, y, _: Stacker.fit(x, y, seed),
               "stack, SVM if LRT": lambda x, y, _: tested_layer(x, y, seed),

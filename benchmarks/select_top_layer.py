@@ -18,11 +18,10 @@ universe of a regulator-balanced split, else its validation pairs). Writes valid
 from __future__ import annotations
 
 import numpy as np
-from select_ranker import SHOWN, grid, layered_rows, validation_list
+from select_ranker import SHOWN, free_scores, grid, layered_rows, validation_list
 from select_top_of_list import natural_prevalence_split
 from tables import mean_sd_markdown
 
-from gnt_core.science.baselines import BASELINE_FUNCTIONS
 from gnt_core.science.predictor import GNTLinkPredictor
 from gnt_core.science.splits import is_regulator_balanced
 from gnt_core.science.stacking import Stacker
@@ -53,8 +52,7 @@ def cell(name: str, protocol: str, seed: int) -> list[dict]:
     model.prior_ = None  # each layer is compared as it ranks, without the prior shift
     balanced = protocol == "given" and is_regulator_balanced(split.train, data.n_genes)
     listed = natural_val if balanced else validation_list(data, split)
-    scores = {m: BASELINE_FUNCTIONS[m](listed.pairs, data.expression, split.train.positives,
-                                       seed) for m in ("degree", "pcc", "paths")}
+    scores = free_scores(listed.pairs, data, split.train.positives, seed)
     scores["ranker alone"] = model.ranker_score(listed.pairs)
     layers = {"balanced (default)": lambda x, y, _: Stacker.fit(x, y, seed),
               "for the top": lambda x, y, _: fit_for_top(x, y, seed)}
