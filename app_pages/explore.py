@@ -69,9 +69,11 @@ event = st.dataframe(
             "expected precision", format="%.3f",
             help="Expected precision of the list down to this pair"),
         "expected_precision_low": st.column_config.NumberColumn(
-            "from", format="%.3f", help="90 % interval of the expected precision: lower end"),
+            "low (90 %)", format="%.3f",
+            help="90 % interval of the expected precision: lower end"),
         "expected_precision_high": st.column_config.NumberColumn(
-            "to", format="%.3f", help="90 % interval of the expected precision: upper end"),
+            "high (90 %)", format="%.3f",
+            help="90 % interval of the expected precision: upper end"),
         "score_reverse": st.column_config.NumberColumn(
             "score target → regulator", format="%.3f",
             help="Both genes can regulate: the score of the other direction. Each row is "
@@ -82,7 +84,7 @@ event = st.dataframe(
             "target's known regulators", help="Known edges into the target: a hub target "
             "scores high with many regulators"),
         "pubmed_records": st.column_config.NumberColumn(
-            "PubMed", help="Records mentioning both genes, where counted (Check the list)"),
+            "PubMed records", help="Records mentioning both genes, where counted (Check the list)"),
         "pearson": st.column_config.NumberColumn(
             "Pearson", format="%.2f", help="Correlation of the two genes over the cells"),
         "l3_path_count": st.column_config.NumberColumn(

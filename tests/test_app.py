@@ -224,7 +224,7 @@ def test_hostile_file_names_and_urls_stay_harmless(home, demo_files):
 def test_two_sessions_train_at_once_and_the_second_waits_visibly(home):
     first = click_train(80, "0", mode="evaluate")
     second = click_train(2, "1", mode="evaluate")
-    assert "Waiting for the device: 1 job ahead" in texts(second)
+    assert "Queued behind 1 run." in texts(second)
     assert "queued, protocol candidates, seed 1" in texts(second)  # the sidebar, from job.json
     wait_for_jobs(240)
     runs = {r.seed: r for r in list_runs()}

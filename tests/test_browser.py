@@ -83,6 +83,15 @@ def page(server):
     assert not blocked, f"requests that would leave the machine: {blocked}"
 
 
+EVERY_NODE_IN_VIEW = """() => {
+  const box = document.getElementById("mynetwork").getBoundingClientRect();
+  return Object.values(network.getPositions()).every(p => {
+    const at = network.canvasToDOM(p);
+    return at.x >= 0 && at.y >= 0 && at.x <= box.width && at.y <= box.height;
+  });
+}"""
+
+
 def shot(page, name: str) -> None:
     time.sleep(1.0)  # let charts finish drawing
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -223,6 +232,10 @@ def test_train_evaluate_discover_explore_curate_export(page):
     page.get_by_role("tab", name="Network").click()
     frame = page.frame_locator("iframe").first
     frame.locator("canvas").first.wait_for()
+    views = [f for f in page.frames if f.evaluate("() => typeof network !== 'undefined'")]
+    assert views, "no network view among the page's frames"
+    for view in views:
+        view.wait_for_function(EVERY_NODE_IN_VIEW, timeout=10_000)
     shot(page, "3-explore")
     page.get_by_role("tab", name="Record a verdict").click()
     expect(page.get_by_role("link", name=re.compile("^PubMed: "))).to_have_attribute(

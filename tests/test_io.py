@@ -102,6 +102,15 @@ def test_headerless_network_reads_first_two_columns(tmp_path):
     edges = read_network(write(tmp_path, "n.csv", "A,B\nC,D\n"))
     assert edges.regulators == ["A", "C"]
     assert "no recognised header" in edges.notes[0]
+    ids = read_network(write(tmp_path, "ids.tsv", "7157\t4609\t1\t+\t12\n4609\t7157\t1\t-\t3\n"))
+    assert ids.regulators == ["7157", "4609"]  # numeric gene IDs are names, not a matrix
+
+
+@pytest.mark.parametrize("header", ["gene,c1,c2,c3,c4", ",c1,c2,c3,c4"])
+def test_an_expression_matrix_given_as_a_network_is_named_as_such(tmp_path, header):
+    matrix = write(tmp_path, "expr.csv", f"{header}\nTP53,1,0,2.5,3\nMYC,0,1,5,2\n")
+    with pytest.raises(GntInputError, match=r"expr.csv: 5 columns.*matrix of values"):
+        read_network(matrix)
 
 
 def test_tf_list_forms(tmp_path):

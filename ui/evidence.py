@@ -148,6 +148,9 @@ def batch_literature(pairs: list[tuple[str, str]], run: Run, organism: str | Non
     bar.empty()
     known = sum(f["count"] is not None for f in found)
     st.write(f"{counted(known, 'count')} known of {n}; the table's PubMed column shows them.")
+    if counts.error:
+        st.warning(plain(f"Counts not in the cache stay unknown ({counts.error}). The "
+                         "PubMed links still open the searches."))
 
 
 def curated_panel(run: Run, organism: str | None) -> None:

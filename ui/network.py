@@ -36,6 +36,13 @@ FONT = {"size": 16, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#fff
 # the layout spans about this many canvas units: vis.js then fits it at a zoom near 1, so that
 # labels are drawn at their font size (below ~5 px it would not draw them at all)
 SPREAD = 550
+# with physics off vis.js fits the nodes to the container's size when it is built, and the
+# app's frame is sized after that: fit again once drawn and whenever the frame is resized
+FIT_TO_FRAME = """<script>
+new ResizeObserver(function () { network.fit(); }).observe(document.getElementById("mynetwork"));
+network.once("afterDrawing", function () { network.fit(); });
+</script>
+"""
 
 
 @dataclass
@@ -79,8 +86,9 @@ def network_view(table: pd.DataFrame, max_nodes: int = MAX_NODES, height_px: int
     legend = " · ".join(["orange: regulators", "green dots: targets",
                          *(EDGE_STYLES[k][2] for k in EDGE_STYLES if k in kinds),
                          "thicker = better rank. Hover for details."])
-    return NetworkView(offline(net.generate_html(notebook=False)), graph.number_of_nodes(),
-                       len(shown), len(shown) < len(table), len(table), legend)
+    page = offline(net.generate_html(notebook=False)).replace("</body>", FIT_TO_FRAME + "</body>")
+    return NetworkView(page, graph.number_of_nodes(), len(shown), len(shown) < len(table),
+                       len(table), legend)
 
 
 def offline(page: str) -> str:

@@ -23,7 +23,8 @@ def monitor(run_dir: Path) -> None:
     if not status.active:
         st.rerun()
     if status.state == "queued":
-        st.info(f"Waiting for the device: {counted(status.queue_position or 0, 'job')} ahead.")
+        ahead = status.queue_position or 0
+        st.info(f"Queued behind {counted(ahead, 'run')}." if ahead else "Starting…")
     else:
         _progress_bar(status.progress)
         training_curves(status.progress)

@@ -16,6 +16,7 @@ TARGET_HEADERS = ("gene2", "target", "to", "gene", "target_gene", "targets")
 WEIGHT_HEADERS = ("edgeweight", "weight", "score", "importance", "confidence")
 SIGN_HEADERS = ("type", "sign", "mode", "effect", "regulation")
 TF_HEADERS = ("tf", "tfs", "regulator", "gene", "symbol", "gene_symbol", "name")
+MAX_EDGE_COLUMNS = 4  # regulator, target, weight, sign (TRRUST: TF, target, mode, PMIDs)
 SIGNS = {"+": 1, "activation": 1, "activator": 1, "1": 1, "-": -1, "repression": -1,
          "repressor": -1, "inhibition": -1, "-1": -1}
 
@@ -34,6 +35,12 @@ def read_network(src: Source) -> EdgeTable:
             raise GntInputError(f"{name}: line {layout.header_line} has a single column. A "
                                 "network file needs a regulator and a target column, e.g. a "
                                 "header 'Gene1,Gene2'.")
+        if _looks_like_a_matrix(table):
+            raise GntInputError(f"{name}: {len(layout.header)} columns, numbers from column 2 "
+                                "on and no regulator / target header: this looks like a "
+                                "matrix of values (an expression file?), not an edge list. A "
+                                "network file has one regulator → target edge per line, e.g. "
+                                "with a header 'Gene1,Gene2'.")
         table = pd.concat([pd.DataFrame([layout.header]), table], ignore_index=True)
         reg_col, tgt_col = 0, 1
         weight_col = sign_col = None
@@ -56,6 +63,14 @@ def read_network(src: Source) -> EdgeTable:
     weights = _parse_weights(table, weight_col, layout, name)
     signs = _parse_signs(table, sign_col, notes)
     return EdgeTable(regs.tolist(), tgts.tolist(), weights, signs, notes)
+
+
+def _looks_like_a_matrix(table: pd.DataFrame) -> bool:
+    """Names in column 1 and numbers in the others, more columns than an edge list has (an
+    edge list of numeric gene IDs has numbers in column 1 too)."""
+    def numeric(column: int) -> float:
+        return pd.to_numeric(table[column], errors="coerce").notna().mean()
+    return table.shape[1] > MAX_EDGE_COLUMNS and numeric(1) > 0.9 and numeric(0) < 0.5
 
 
 def read_strings(src: Source, layout: Layout) -> pd.DataFrame:

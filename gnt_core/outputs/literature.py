@@ -111,8 +111,9 @@ class PubMedCounts:
 
     def count(self, gene_a: str, gene_b: str, organism: str | None = None,
               cache: dict[str, tuple[int, str]] | None = None) -> dict:
-        """{count (None: unknown), asked (the date it was asked), url, source}; `cache`: the
-        cache's rows read once already (`counts` does)."""
+        """{count (None: unknown), asked (the date it was asked), url, source (where the count
+        came from, or why there is none)}; `cache`: the cache's rows read once already
+        (`counts` does)."""
         term = pubmed_term(gene_a, gene_b, organism)
         found = {"count": None, "asked": None, "url": pubmed_url(gene_a, gene_b, organism),
                  "source": "invalid symbol" if term is None else "unknown"}
@@ -122,10 +123,10 @@ class PubMedCounts:
         if row is not None:
             return found | {"count": row[0], "asked": row[1], "source": "cache"}
         if self.offline or self.error is not None:
-            return found | {"source": "offline" if self.offline else f"unknown ({self.error})"}
+            return found | {"source": "offline" if self.offline else self.error}
         count = self._ask(term)
         if count is None:
-            return found | {"source": f"unknown ({self.error})"}
+            return found | {"source": self.error}
         asked = datetime.now(UTC).date().isoformat()
         with self._database() as db:
             db.execute("INSERT OR REPLACE INTO counts VALUES (?, ?, ?)", (term, count, asked))
@@ -171,7 +172,8 @@ class PubMedCounts:
                                         timeout=self.timeout) as response:
                 return int(json.load(response)["esearchresult"]["count"])
         except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError) as err:
-            self.error = f"{type(err).__name__}: {str(err)[:80]}"
+            reason = err.reason if isinstance(err, urllib.error.URLError) else err
+            self.error = f"NCBI not reached: {str(reason)[:80] or type(err).__name__}"
             return None
 
     @contextmanager

@@ -34,10 +34,15 @@ class CuratedCheck:
         n = n or (SENTENCE_N if SENTENCE_N in shown else shown[-1])
         row = self.curve.set_index("top_n").loc[n]
         return (f"{int(row['GNT'])} of your top {n:,} novel pairs are curated edges, against "
-                f"{row['expected']:.1f} expected by chance in this universe "
+                f"{_expected(row['expected'])} expected by chance in this universe "
                 f"({self.curated_in_universe:,} curated of {self.universe:,} pairs); the "
                 f"top {n:,} of the lists that need no model hold "
                 + ", ".join(f"{int(row[name])} ({name})" for name in FREE_LISTS))
+
+
+def _expected(count: float) -> str:
+    """A chance count readable below 1 (0.04, not 0.0)."""
+    return f"{count:.1f}" if count >= 1 else f"{count:.2g}"
 
 
 def curated_check(pairs: np.ndarray, expression: np.ndarray, known_edges: np.ndarray,
