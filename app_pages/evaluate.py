@@ -90,7 +90,7 @@ st.dataframe(charts.highlight_winners(format_metrics(summary, METHOD_LABELS), su
              hide_index=True)
 st.caption("AUPRC ratio = AUPRC / prevalence; EPR = precision among the top k scores "
            "(k = number of test positives) / prevalence. 1.0 is chance for both. Bold: the "
-           "best mean of each metric.")
+           "best mean of each metric (all of them where methods tie).")
 
 if metrics.test_without_training_positives is not None:
     leaked = metrics.test_pairs_that_are_training_positives

@@ -320,3 +320,20 @@ def test_the_train_form_is_remembered_and_labelled_by_its_configuration(home):
         "tf-matched"
     assert next(n for n in again.number_input if n.label == "Epochs").value == 7
     assert again.text_input[0].value == "0, y"
+
+
+def test_the_metrics_table_bolds_every_method_that_ties_the_best_mean():
+    from gnt_core.science.metrics import METRICS, format_metrics, metrics_frame
+    from ui.charts import highlight_winners
+
+    def run(epr: float, auroc: float) -> dict:
+        return {name: 0.5 for name in METRICS} | {"epr": epr, "auroc": auroc}
+
+    summary = metrics_frame([{"gnt": run(53.1762, 0.90), "gne_mlp": run(53.1758, 0.95),
+                              "degree": run(12.0, 0.70)}])
+    styled = highlight_winners(format_metrics(summary), summary)
+    bold = styled._compute().ctx  # {(row, column): [(property, value), ...]}
+    column = list(styled.data.columns).index
+    epr, auroc = column("EPR"), column("AUROC")
+    assert {row for (row, c), css in bold.items() if c == epr and css} == {0, 1}
+    assert {row for (row, c), css in bold.items() if c == auroc and css} == {1}

@@ -131,13 +131,14 @@ def reliability_figure(table: pd.DataFrame) -> go.Figure:
 
 
 def highlight_winners(shown: pd.DataFrame, frame: pd.DataFrame):
-    """The text metrics table with each metric's best mean in bold."""
-    best = {column: frame[name].idxmax() for name, column in METRIC_LABELS.items()
-            if column in shown.columns}
+    """The text metrics table with each metric's best mean in bold (every method that ties
+    it at the three decimals shown)."""
+    best = {column: set(frame.index[frame[name].round(3) == frame[name].round(3).max()])
+            for name, column in METRIC_LABELS.items() if column in shown.columns}
 
     def bold(column: pd.Series) -> list[str]:
-        return ["font-weight: bold; background-color: #e8f0fe" if column.name in best
-                and i == best[column.name] else "" for i in column.index]
+        return ["font-weight: bold; background-color: #e8f0fe" if i in best.get(column.name, ())
+                else "" for i in column.index]
 
     return shown.style.apply(bold)
 
