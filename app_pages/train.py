@@ -171,7 +171,7 @@ if status.state == "complete":
     st.success("Training finished.")
     st.page_link("app_pages/evaluate.py", label="See the ROC and PR curves",
                  icon=":material/monitoring:")
-    training_curves(run.progress)
+    training_curves(run.progress, finished=True)
 elif status.state == "cancelled":
     st.warning("This run was cancelled.")
 else:

@@ -1,6 +1,7 @@
 """The Streamlit app, page by page, with streamlit.testing (no browser)."""
 
 import gzip
+import re
 import time
 from pathlib import Path
 
@@ -129,6 +130,7 @@ def train_demo(epochs: int = 2, seeds: str = "0", mode: str = "discover") -> App
 def test_train_evaluate_explore_curate_runs_export(home):
     at = train_demo(seeds="0, 1")
     assert "Training finished" in texts(at) and "Discovery finished" in texts(at)
+    assert re.search(r"GNT: epoch [12] kept \(probe AUROC 0\.\d{3}\)\.", texts(at))
     assert {r.state for r in list_runs()} == {"complete"}
     assert sorted(r.mode for r in list_runs()) == ["discover", "evaluate", "evaluate"]
 
@@ -337,3 +339,19 @@ def test_the_metrics_table_bolds_every_method_that_ties_the_best_mean():
     epr, auroc = column("EPR"), column("AUROC")
     assert {row for (row, c), css in bold.items() if c == epr and css} == {0, 1}
     assert {row for (row, c), css in bold.items() if c == auroc and css} == {1}
+
+
+def test_the_train_page_says_which_epoch_was_kept_and_why_it_stopped():
+    from ui.training import epoch_kept
+
+    def epoch(n: int, auroc: float | None) -> dict:
+        return {"epoch": n, "epochs": 30, "loss": 1.0, "val_auroc": auroc}
+
+    stopped = [epoch(n, 0.6 + (0.01 * n if n <= 6 else 0.0)) for n in range(1, 22)]
+    assert epoch_kept("GNT", stopped) == ("GNT: epoch 6 kept (probe AUROC 0.660); it stopped "
+                                          "at epoch 21 of 30, 15 epochs without a better probe.")
+    assert epoch_kept("GNT", [epoch(n, 0.7) for n in range(1, 31)]) == \
+        "GNT: epoch 1 kept (probe AUROC 0.700)."
+    unscored = [epoch(n, float("nan")) for n in range(1, 31)]
+    assert epoch_kept("GNT", unscored) == ("GNT: no validation pairs, so its last epoch (30) "
+                                           "is kept.")

@@ -37,10 +37,9 @@ FONT = {"size": 16, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#fff
 # labels are drawn at their font size (below ~5 px it would not draw them at all)
 SPREAD = 550
 # with physics off vis.js fits the nodes to the container's size when it is built, and the
-# app's frame is sized after that: fit again once drawn and whenever the frame is resized
+# app's frame is sized after that: fit again whenever the frame's size is set or changes
 FIT_TO_FRAME = """<script>
 new ResizeObserver(function () { network.fit(); }).observe(document.getElementById("mynetwork"));
-network.once("afterDrawing", function () { network.fit(); });
 </script>
 """
 

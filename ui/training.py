@@ -3,12 +3,13 @@ left once it ends, and the queue of jobs."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import streamlit as st
 
 from gnt_core.store.run import Run
-from gnt_core.vocabulary import STAGES
+from gnt_core.vocabulary import METHOD_LABELS, STAGES
 from gnt_core.workflows import jobs
 from ui import charts
 from ui.text import counted
@@ -42,14 +43,35 @@ def _progress_bar(progress: dict) -> None:
                      f"{'…' if remaining is None else f'{remaining:.0f} s'} left")
 
 
-def training_curves(progress: dict) -> None:
-    """The loss and validation AUROC per epoch of each model trained so far (none: nothing)."""
+def training_curves(progress: dict, finished: bool = False) -> None:
+    """The loss and validation AUROC per epoch of each model trained so far (none: nothing);
+    `finished`: also which epoch each model kept, and why training stopped where it did."""
     history = progress.get("history", {})
-    if history:
-        latest = history[list(history)[-1]][-1]
-        st.write(f"Epoch {latest['epoch']}/{latest['epochs']}: loss {latest['loss']:.3f}, "
-                 f"validation AUROC {latest['val_auroc']:.3f}")
-        st.plotly_chart(charts.training_figure(history))
+    if not history:
+        return
+    latest = history[list(history)[-1]][-1]
+    st.write(f"Epoch {latest['epoch']}/{latest['epochs']}: loss {latest['loss']:.3f}, "
+             f"probe AUROC on the validation pairs {latest['val_auroc']:.3f}")
+    if finished:
+        st.caption(" ".join(epoch_kept(METHOD_LABELS.get(m, m), e) for m, e in history.items())
+                   + " The probe (a linear model on the embeddings alone) only picks the epoch; "
+                   "the Evaluate page scores the full ranking on the test pairs.")
+    st.plotly_chart(charts.training_figure(history))
+
+
+def epoch_kept(model: str, epochs: list[dict]) -> str:
+    """Which epoch `model` kept (the best probe; the last without validation pairs) and
+    whether it stopped before the epochs asked for."""
+    last = epochs[-1]
+    scored = [e for e in epochs
+              if e["val_auroc"] is not None and not math.isnan(e["val_auroc"])]
+    if not scored:
+        return f"{model}: no validation pairs, so its last epoch ({last['epoch']}) is kept."
+    best = max(scored, key=lambda e: e["val_auroc"])
+    stopped = (f"; it stopped at epoch {last['epoch']} of {last['epochs']}, "
+               f"{counted(last['epoch'] - best['epoch'], 'epoch')} without a better probe"
+               if last["epoch"] < last["epochs"] else "")
+    return f"{model}: epoch {best['epoch']} kept (probe AUROC {best['val_auroc']:.3f}){stopped}."
 
 
 def queue_table() -> None:
