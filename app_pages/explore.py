@@ -1,6 +1,8 @@
 """Explore candidates: discovery's novel pairs (or the evaluation's test pairs) with stability,
 expected precision and literature links, an interactive network, and the user's verdicts."""
 
+import time
+
 import streamlit as st
 
 from gnt_core.outputs.filters import add_links, add_verdicts, filter_candidates
@@ -152,6 +154,10 @@ with curate_tab:
                 st.rerun()
             except ValueError as err:
                 st.error(plain(err))
+    if current:
+        st.caption(plain(f"On file: {current.verdict}, saved "
+                         f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(current.updated))}"
+                         + (f" by {current.user}" if current.user else "") + "."))
     if current and st.button("Delete this verdict"):
         store.delete(regulator, target)
         st.rerun()

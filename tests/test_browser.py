@@ -252,6 +252,7 @@ def test_train_evaluate_discover_explore_curate_export(page):
     page.get_by_role("heading", name="Explore candidates").wait_for()
     page.get_by_role("tab", name="Record a verdict").click()
     expect(page.get_by_label("Note")).to_have_value(note)
+    expect(page.get_by_text(re.compile(r"^On file: supported, saved \d{4}-"))).to_be_visible()
     shot(page, "4-verdict-after-reload")
 
     go(page, "Runs")

@@ -234,9 +234,9 @@ def paths_figure(regulator: str, target: str, paths: list[list[str]],
                              line={"color": "#dc3912", "dash": "dash"},
                              name="the predicted edge", hoverinfo="skip"))
     colours = {"regulator": "#3366cc", "target": "#dc3912", "t": "#109618", "r": "#ff9900"}
-    for role, name, side in (("regulator", "regulator", "middle left"),
-                             ("t", "its known targets", "middle left"),
-                             ("r", "their other regulators", "middle right"),
+    for role, name, side in (("regulator", "regulator", "middle left"),  # middle columns:
+                             ("t", "its known targets", "top center"),  # above, clear of
+                             ("r", "their other regulators", "top center"),  # the arrows
                              ("target", "target", "middle right")):
         nodes = [(gene, xy) for (kind, gene), xy in place.items() if kind == role]
         fig.add_trace(go.Scatter(

@@ -84,8 +84,7 @@ def _expression(evidence: dict, pair_explainer: PairExplainer, regulator: str, t
     expression = pair_explainer.dataset.expression
     index = pair_explainer.dataset.gene_index
     st.plotly_chart(pair_scatter_figure(expression[index[regulator]], expression[index[target]],
-                                        regulator, target, labels, column),
-                    use_container_width=True)
+                                        regulator, target, labels, column))
     if evidence.get("groups"):
         st.caption("Within each group of cells")
         st.dataframe(pd.DataFrame(evidence["groups"]), hide_index=True,
@@ -101,8 +100,7 @@ def _network(evidence: dict, regulator: str, target: str) -> None:
                    f"{counted(evidence['regulator_degree'], 'known target')}, {target} "
                    f"{counted(evidence['target_degree'], 'known regulator')}."))
     if evidence["l3_paths"]:
-        st.plotly_chart(paths_figure(regulator, target, evidence["l3_paths"]),
-                        use_container_width=True)
+        st.plotly_chart(paths_figure(regulator, target, evidence["l3_paths"]))
     for label, key in (("Shared regulators", "shared_regulators"),
                        ("Shared targets", "shared_targets")):
         names = evidence[key]
@@ -116,7 +114,7 @@ def _model(evidence: dict) -> None:
         return
     st.subheader("What drove the score")
     st.write(plain(f"The ranker's log-odds {model['log_odds']:.2f}: {model['summary']}."))
-    st.plotly_chart(contributions_figure(model["families"]), use_container_width=True)
+    st.plotly_chart(contributions_figure(model["families"]))
 
 
 def _literature(evidence: dict, pair_explainer: PairExplainer, regulator: str, target: str,
@@ -177,4 +175,4 @@ def curated_panel(run: Run, organism: str | None) -> None:
     if check.curated_known:
         st.caption(f"{counted(check.curated_known, 'curated edge')} already in the known "
                    "network do not count.")
-    st.plotly_chart(curated_figure(check.curve), use_container_width=True)
+    st.plotly_chart(curated_figure(check.curve))
