@@ -327,8 +327,19 @@ def _settings(args, **overrides) -> RunSettings:
     return preset(args.preset, **overrides, **stacking)
 
 
+def _require_at_least(*checks: tuple[str, float, float]) -> None:
+    """Each (option, value, minimum): a value below its minimum is the user's to fix."""
+    for name, value, minimum in checks:
+        if value < minimum:
+            raise GntInputError(f"{name} must be at least {minimum:g}, not {value:g}")
+
+
 def _train_config(args, dataset_cells: int | None = None) -> TrainConfig:
     """Phase-1 settings from the model and device options."""
+    _require_at_least(("--epochs", args.epochs, 1), ("--dim", args.dim, 1),
+                      ("--batch-size", args.batch_size, 1))
+    if not args.lr > 0:
+        raise GntInputError(f"--lr must be above 0, not {args.lr:g}")
     if dataset_cells is not None and not 1 <= args.cell_groups <= dataset_cells:
         raise GntInputError(f"--cell-groups must be from 1 to the number of cells "
                             f"({dataset_cells}), not {args.cell_groups}.")
@@ -434,9 +445,8 @@ def _discover(args) -> int:
     _check_new_dir(args.out)
     reference = None if args.curated is None else curated_reference(args.curated,
                                                                     args.organism)
-    for name, value in (("--seeds", args.seeds), ("--folds", args.folds), ("--top-n", args.top_n)):
-        if value < (2 if name == "--folds" else 1):
-            raise GntInputError(f"{name} must be at least {2 if name == '--folds' else 1}")
+    _require_at_least(("--seeds", args.seeds, 1), ("--folds", args.folds, 2),
+                      ("--top-n", args.top_n, 1))
     if args.evaluation is not None:
         _check_run(args.evaluation)
         evaluation = Run(args.evaluation)
@@ -484,7 +494,10 @@ def _score(args) -> int:
     if args.out is None:
         raise GntInputError("give --out FILE (or --evaluation-set DIR with --format beeline)")
     run = Run(args.run_dir)
-    fmt = args.format or format_from_path(str(args.out))
+    try:
+        fmt = args.format or format_from_path(str(args.out))
+    except ValueError as err:
+        raise GntInputError(str(err)) from None
     if args.universe and run.mode == DISCOVER:
         raise GntInputError("--universe rescores an evaluation run; a discovery run's universe "
                             "is fixed (run gnt discover again with --universe)")

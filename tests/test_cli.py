@@ -34,6 +34,14 @@ def test_demo_train_evaluate_score(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path / "demo"), "--cell-groups", "0",
                  "--out", str(tmp_path / "other")]) == 2
     assert "--cell-groups must be from 1 to the number of cells (300)" in capsys.readouterr().err
+    for option, value, message in (("--epochs", "0", "--epochs must be at least 1, not 0"),
+                                   ("--lr", "0", "--lr must be above 0, not 0")):
+        assert main(["train", "--data", str(tmp_path / "demo"), option, value,
+                     "--out", str(tmp_path / "other")]) == 2
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()
+    assert main(["score", str(run), "--out", str(tmp_path / "top.xlsx")]) == 2
+    assert "cannot tell the export format from" in capsys.readouterr().err
 
 
 def test_bad_input_exits_2_with_one_paragraph_and_no_traceback(tmp_path):

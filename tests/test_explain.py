@@ -18,6 +18,7 @@ from gnt_core.outputs.literature import PubMedCounts
 from gnt_core.science.explain import (
     correlations,
     network_evidence,
+    p_text,
     partial_correlation,
     summary_in_words,
 )
@@ -214,3 +215,8 @@ def test_exports_carry_the_evidence_columns_as_explain_counts_them(tmp_path, mon
     capsys.readouterr()
     assert main(["score", str(run_dir), "--top", "20", "--out", str(tmp_path / "top.graphml")]) == 0
     assert "l3_path_count" in (tmp_path / "top.graphml").read_text()
+
+
+def test_a_permutation_p_value_at_its_floor_reads_as_a_bound():
+    assert p_text(1 / 1000, 999) == "p ≤ 0.001"
+    assert p_text(0.0345, 999) == "p = 0.0345"

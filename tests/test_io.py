@@ -113,6 +113,15 @@ def test_an_expression_matrix_given_as_a_network_is_named_as_such(tmp_path, head
         read_network(matrix)
 
 
+def test_orientation_is_found_whatever_the_case_of_the_network_genes(tmp_path):
+    cells_x_genes = write(tmp_path, "e.csv", ",TP53,MYC,SOX2\nc1,1,2,3\nc2,2,1,0\nc3,0,5,1\n")
+    network = write(tmp_path, "n.csv", "TF,target\ntp53,myc\nsox2,myc\n")
+    dataset = load_dataset(cells_x_genes, network, ignore_case=True)
+    assert dataset.n_cells == 3 and len(dataset.edges) == 2
+    with pytest.raises(GntInputError, match="ignore_case"):  # the hint, not a wrong layout
+        load_dataset(cells_x_genes, network)
+
+
 def test_tf_list_forms(tmp_path):
     assert read_regulator_list(write(tmp_path, "a.txt", "A\nB\n\nA\n")) == ["A", "B"]
     assert read_regulator_list(write(tmp_path, "b.csv", ",TF,index\n0,A,1\n1,C,3\n")) == ["A", "C"]

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gnt_core.io import GntInputError
+from gnt_core.science.explain import p_text
 from gnt_core.store.run import Run
 from gnt_core.workflows.curated import check_run, curated_reference
 from gnt_core.workflows.explain import PairExplainer, cell_groups
@@ -73,10 +74,10 @@ def _expression(evidence: dict, pair_explainer: PairExplainer, regulator: str, t
         return
     left, middle, right = st.columns(3)
     left.metric("Pearson", f"{evidence['pearson']:.3f}",
-                help=f"Permutation p = {evidence['pearson_p']:.3g} "
+                help=f"Permutation {p_text(evidence['pearson_p'], evidence['permutations'])} "
                      f"({evidence['permutations']} permutations)")
     middle.metric("Spearman", f"{evidence['spearman']:.3f}",
-                  help=f"Permutation p = {evidence['spearman_p']:.3g}")
+                  help=f"Permutation {p_text(evidence['spearman_p'], evidence['permutations'])}")
     partial = evidence["partial_correlation"]
     right.metric("Partial correlation", "—" if partial is None else f"{partial:.3f}",
                  help="Given every other regulator (Ledoit–Wolf shrunk precision matrix): "

@@ -219,9 +219,10 @@ def _choose_orientation(orientation: str, rows: list[str], cols: list[str],
     if orientation != "auto":
         raise GntInputError(f"orientation must be 'auto', 'genes_x_cells' or 'cells_x_genes', "
                             f"not {orientation!r}.")
-    if network_genes:
-        in_rows = len(network_genes.intersection(rows))
-        in_cols = len(network_genes.intersection(cols))
+    if network_genes:  # case-blind: which axis holds the genes, whatever --ignore-case says
+        wanted = {gene.casefold() for gene in network_genes}
+        in_rows = sum(name.casefold() in wanted for name in rows)
+        in_cols = sum(name.casefold() in wanted for name in cols)
         if in_cols > in_rows:
             notes.append(f"Read as cells × genes: {in_cols} network genes are column names, "
                          f"{in_rows} are row names.")

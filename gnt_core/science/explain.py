@@ -56,6 +56,12 @@ def correlations(x: np.ndarray, y: np.ndarray, permutations: int = PERMUTATIONS,
             "n_cells": len(x), "permutations": permutations}
 
 
+def p_text(p: float, permutations: int = PERMUTATIONS) -> str:
+    """'p = 0.034', or 'p ≤ 0.001' at the floor that `permutations` permutations can reach."""
+    floor = 1 / (1 + permutations)
+    return f"p ≤ {floor:.3g}" if p <= floor else f"p = {p:.3g}"
+
+
 def _permutation_p(x: np.ndarray, y: np.ndarray, observed: float, permutations: int,
                    seed: int) -> float:
     rng = np.random.default_rng(seed)

@@ -24,6 +24,7 @@ from ..science.explain import (
     group_correlations,
     model_evidence,
     network_evidence,
+    p_text,
     partial_correlation,
 )
 from ..store.run import Run
@@ -165,8 +166,8 @@ def _ranking_model(run: Run):
     evaluations = run.evaluation_runs()
     if not evaluations:
         return None, "every known edge"
-    return evaluations[0].predictor(), (f"every known edge (ranker of the evaluation run "
-                                        f"{evaluations[0].path.name})")
+    return evaluations[0].predictor(), (f"every known edge; ranker from evaluation run "
+                                        f"'{evaluations[0].path.name}'")
 
 
 def _table_row(table: pd.DataFrame, regulator: str, target: str) -> dict | None:
@@ -196,9 +197,11 @@ def evidence_lines(evidence: dict) -> list[str]:
         lines.append(f"Cells ({evidence['n_cells']:,}): {evidence['note']}.")
     else:
         partial = evidence["partial_correlation"]
+        n = evidence["permutations"]
         lines.append(f"Cells ({evidence['n_cells']:,}): Pearson {evidence['pearson']:.3f} "
-                     f"(p = {evidence['pearson_p']:.3g}), Spearman {evidence['spearman']:.3f} "
-                     f"(p = {evidence['spearman_p']:.3g}), partial correlation given the other "
+                     f"({p_text(evidence['pearson_p'], n)}), Spearman "
+                     f"{evidence['spearman']:.3f} ({p_text(evidence['spearman_p'], n)}), "
+                     "partial correlation given the other "
                      f"regulators {'—' if partial is None else f'{partial:.3f}'}")
     for group in evidence.get("groups", []):
         lines.append(f"  {group['group']} ({group['n_cells']:,} cells): Pearson "
